@@ -1,0 +1,1 @@
+// Lets a module without sources yet still be a library target.

@@ -1,0 +1,252 @@
+#pragma once
+// Store: the persistence interface every other module uses. SQLite (WAL) is the embedded
+// default; a PostgreSQL implementation drops in behind the same interface (one that needs
+// a blocking call is run on the blocking pool by its caller). Every write method is a single
+// transaction: it either happens whole or not at all. Times are Unix seconds (UTC).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fluxmeet/common/result.hpp"
+
+namespace fluxmeet::store {
+
+using Id = std::int64_t;
+using UnixTime = std::int64_t;
+
+struct User {
+  Id id = 0;
+  std::string username;
+  std::string email;         // stored lower-cased; unique
+  std::string passwordHash;  // Argon2id encoded string (libsodium crypto_pwhash_str)
+  UnixTime createdAt = 0;
+  UnixTime updatedAt = 0;
+};
+
+struct NewUser {
+  std::string username;
+  std::string email;
+  std::string passwordHash;
+  UnixTime now = 0;
+};
+
+struct UserUpdate {
+  std::optional<std::string> username;
+  std::optional<std::string> email;
+  UnixTime now = 0;
+};
+
+// A signed-in device: one refresh-token family. Refresh tokens rotate inside a session.
+struct Session {
+  std::string id;  // random public id (shown in the devices list, carried as `sid` in JWTs)
+  Id userId = 0;
+  UnixTime createdAt = 0;
+  UnixTime lastSeenAt = 0;
+  UnixTime expiresAt = 0;  // of the newest refresh token
+  std::optional<UnixTime> revokedAt;
+  std::string userAgent;
+  std::string ip;
+};
+
+struct NewSession {
+  std::string id;
+  Id userId = 0;
+  std::string refreshTokenHash;  // SHA-256 hex of the opaque refresh token
+  UnixTime now = 0;
+  UnixTime expiresAt = 0;
+  std::string userAgent;
+  std::string ip;
+};
+
+struct RefreshRotation {
+  std::string presentedTokenHash;
+  std::string newTokenHash;
+  UnixTime now = 0;
+  UnixTime newExpiresAt = 0;
+};
+
+enum class Role { Host, CoHost, Participant, Guest };
+std::string_view roleName(Role role);
+std::optional<Role> parseRole(std::string_view name);
+
+enum class ScreenSharePolicy { Everyone, HostsOnly };
+
+struct MeetingSettings {
+  bool waitingRoom = false;
+  bool guestsAllowed = true;
+  bool muteOnEntry = false;
+  ScreenSharePolicy screenShare = ScreenSharePolicy::Everyone;
+};
+
+enum class MeetingKind { Instant, Scheduled };
+
+struct Meeting {
+  Id id = 0;
+  std::string code;  // "abc-defg-hij"
+  Id hostId = 0;
+  std::string hostName;  // filled from users.username on reads
+  std::string title;
+  MeetingKind kind = MeetingKind::Instant;
+  std::optional<UnixTime> startsAt;
+  std::string timeZone;  // IANA name or "+02:00" as given by the client, for display
+  int durationMinutes = 60;
+  std::string passcode;  // empty = none; only ever shown to the host
+  MeetingSettings settings;
+  bool locked = false;
+  UnixTime createdAt = 0;
+  UnixTime updatedAt = 0;
+  std::optional<UnixTime> startedAt;  // first join of the current occurrence
+  std::optional<UnixTime> endedAt;
+  std::optional<UnixTime> deletedAt;
+};
+
+struct NewMeeting {
+  std::string code;
+  Id hostId = 0;
+  std::string title;
+  MeetingKind kind = MeetingKind::Instant;
+  std::optional<UnixTime> startsAt;
+  std::string timeZone;
+  int durationMinutes = 60;
+  std::string passcode;
+  MeetingSettings settings;
+  UnixTime now = 0;
+};
+
+struct MeetingUpdate {
+  std::optional<std::string> title;
+  std::optional<UnixTime> startsAt;
+  std::optional<std::string> timeZone;
+  std::optional<int> durationMinutes;
+  std::optional<std::string> passcode;  // "" clears it
+  std::optional<MeetingSettings> settings;
+  UnixTime now = 0;
+};
+
+enum class MeetingScope { Upcoming, Past };
+
+struct MeetingPage {
+  std::vector<Meeting> items;
+  std::string nextCursor;  // empty when there is no further page
+};
+
+struct Participant {
+  Id id = 0;
+  Id meetingId = 0;
+  std::optional<Id> userId;  // empty for guests
+  std::string displayName;
+  Role role = Role::Participant;
+  UnixTime joinedAt = 0;
+  std::optional<UnixTime> leftAt;
+};
+
+struct NewParticipant {
+  Id meetingId = 0;
+  std::optional<Id> userId;
+  std::string displayName;
+  Role role = Role::Participant;
+  UnixTime joinedAt = 0;
+};
+
+struct ChatMessage {
+  Id id = 0;
+  Id meetingId = 0;
+  std::optional<Id> senderUserId;
+  std::string senderPeerId;  // the live peer id that sent it (for own-message checks in a meeting)
+  std::string senderName;
+  std::string body;
+  UnixTime createdAt = 0;
+  std::optional<UnixTime> editedAt;
+  bool deleted = false;  // deleted messages keep their row; body is cleared
+};
+
+struct NewChatMessage {
+  Id meetingId = 0;
+  std::optional<Id> senderUserId;
+  std::string senderPeerId;
+  std::string senderName;
+  std::string body;
+  UnixTime now = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Liveness of the database for /readyz.
+  virtual Result<void> ping() = 0;
+
+  // Users. createUser fails with Conflict(field "email") when the email is taken.
+  virtual Result<User> createUser(const NewUser& user) = 0;
+  virtual Result<User> findUserById(Id id) = 0;
+  virtual Result<User> findUserByEmail(const std::string& email) = 0;
+  virtual Result<User> updateUser(Id id, const UserUpdate& update) = 0;
+  // Sets the password and revokes every session of the user except keepSessionId (if given).
+  virtual Result<void> updatePassword(Id id, const std::string& passwordHash, const std::string& keepSessionId,
+                                      UnixTime now) = 0;
+  // Deletes the user, their sessions and resets; meetings they host are soft-deleted, history rows keep
+  // the display name but lose the user link.
+  virtual Result<void> deleteUser(Id id, UnixTime now) = 0;
+
+  // Sessions and refresh tokens.
+  virtual Result<Session> createSession(const NewSession& session) = 0;
+  // Presented token valid and unused: marks it used, stores the new one, returns the session.
+  // Presented token already used (a replayed, rotated token): revokes the whole session and fails
+  // with Unauthorized. Unknown, expired or revoked: Unauthorized.
+  virtual Result<Session> rotateRefreshToken(const RefreshRotation& rotation) = 0;
+  virtual Result<Session> findSession(const std::string& sessionId) = 0;
+  // Session that owns this (unused, unexpired) refresh token; used by logout.
+  virtual Result<Session> findSessionByRefreshToken(const std::string& tokenHash, UnixTime now) = 0;
+  virtual Result<std::vector<Session>> listActiveSessions(Id userId, UnixTime now) = 0;
+  // NotFound when the session does not exist or belongs to another user.
+  virtual Result<void> revokeSession(Id userId, const std::string& sessionId, UnixTime now) = 0;
+  virtual Result<void> revokeAllSessions(Id userId, UnixTime now) = 0;
+
+  // Password resets: single use. consume sets the password and revokes all sessions atomically.
+  virtual Result<void> createPasswordReset(Id userId, const std::string& tokenHash, UnixTime now,
+                                           UnixTime expiresAt) = 0;
+  virtual Result<Id> consumePasswordReset(const std::string& tokenHash, const std::string& newPasswordHash,
+                                          UnixTime now) = 0;
+
+  // Meetings. createMeeting fails with Conflict(field "code") if the code exists (caller retries).
+  virtual Result<Meeting> createMeeting(const NewMeeting& meeting) = 0;
+  // Deleted meetings are NotFound unless includeDeleted (history of past occurrences stays readable).
+  virtual Result<Meeting> findMeetingByCode(const std::string& code, bool includeDeleted = false) = 0;
+  virtual Result<Meeting> updateMeeting(Id meetingId, const MeetingUpdate& update) = 0;
+  virtual Result<void> deleteMeeting(Id meetingId, UnixTime now) = 0;
+  // Upcoming: meetings the user hosts that are not deleted or ended and whose end lies in the future
+  // (instant meetings never ended count as upcoming), soonest first. Past: meetings the user hosted
+  // or attended that ended, or whose scheduled end passed, newest first (deleted included).
+  virtual Result<MeetingPage> listMeetings(Id userId, MeetingScope scope, const std::string& cursor, int limit,
+                                           UnixTime now) = 0;
+  virtual Result<void> setMeetingLocked(Id meetingId, bool locked, UnixTime now) = 0;
+  // A new occurrence starts: startedAt = now, endedAt cleared.
+  virtual Result<void> markMeetingStarted(Id meetingId, UnixTime now) = 0;
+  virtual Result<void> markMeetingEnded(Id meetingId, UnixTime now) = 0;
+
+  // History.
+  virtual Result<Id> recordJoin(const NewParticipant& participant) = 0;
+  virtual Result<void> recordLeave(Id participantId, UnixTime at) = 0;
+  // Closes every open participation (after a crash or restart nobody is still in a meeting).
+  virtual Result<void> closeOpenParticipations(UnixTime at) = 0;
+  virtual Result<std::vector<Participant>> listParticipants(Id meetingId) = 0;
+  // Host of the meeting or someone who attended it.
+  virtual Result<bool> isMeetingMember(Id meetingId, Id userId) = 0;
+
+  // Chat.
+  virtual Result<ChatMessage> addChatMessage(const NewChatMessage& message) = 0;
+  virtual Result<ChatMessage> findChatMessage(Id meetingId, Id messageId) = 0;
+  virtual Result<ChatMessage> editChatMessage(Id meetingId, Id messageId, const std::string& body, UnixTime now) = 0;
+  virtual Result<ChatMessage> deleteChatMessage(Id meetingId, Id messageId, UnixTime now) = 0;
+  // Newest first, strictly before beforeId (0 = from the newest).
+  virtual Result<std::vector<ChatMessage>> listChat(Id meetingId, Id beforeId, int limit) = 0;
+  virtual Result<int> countChat(Id meetingId) = 0;
+};
+
+// Opens the store named by a DATABASE_URL ("sqlite://./data/fluxmeet.db", "sqlite::memory:")
+// and applies pending migrations. Unsupported schemes are an error.
+Result<std::unique_ptr<Store>> openStore(const std::string& databaseUrl);
+
+}  // namespace fluxmeet::store
