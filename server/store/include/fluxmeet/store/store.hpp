@@ -204,7 +204,8 @@ class Store {
   virtual Result<void> revokeSession(Id userId, const std::string& sessionId, UnixTime now) = 0;
   virtual Result<void> revokeAllSessions(Id userId, UnixTime now) = 0;
 
-  // Password resets: single use. consume sets the password and revokes all sessions atomically.
+  // Password resets: single use. consume sets the password and revokes all sessions atomically;
+  // an unknown, used or expired token is Unauthorized, and using one spends the user's other links.
   virtual Result<void> createPasswordReset(Id userId, const std::string& tokenHash, UnixTime now,
                                            UnixTime expiresAt) = 0;
   virtual Result<Id> consumePasswordReset(const std::string& tokenHash, const std::string& newPasswordHash,
@@ -242,6 +243,7 @@ class Store {
   virtual Result<ChatMessage> deleteChatMessage(Id meetingId, Id messageId, UnixTime now) = 0;
   // Newest first, strictly before beforeId (0 = from the newest).
   virtual Result<std::vector<ChatMessage>> listChat(Id meetingId, Id beforeId, int limit) = 0;
+  // Messages not deleted.
   virtual Result<int> countChat(Id meetingId) = 0;
 };
 

@@ -1,0 +1,10 @@
+// libFuzzer entry point; the checks live in exercise_rtcp.hpp so fuzz_packet_classifier shares them.
+#include <cstddef>
+#include <cstdint>
+
+#include "media/exercise_rtcp.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fluxmeet::fuzz::exerciseRtcp({data, size});
+  return 0;
+}

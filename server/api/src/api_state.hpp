@@ -1,0 +1,81 @@
+#pragma once
+// Shared state of the REST handlers and the helpers every route file uses.
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "fluxmeet/api/api.hpp"
+#include "fluxmeet/common/rate_limiter.hpp"
+#include "fluxmeet/http/json_schema.hpp"
+#include "mailer.hpp"
+
+namespace fluxmeet::api {
+
+struct Api::State {
+  ApiServices services;
+  ApiOptions options;
+  std::unique_ptr<Mailer> mailer;
+  RateLimiter loginByIp;
+  RateLimiter loginByAccount;
+  RateLimiter registerByIp;
+  RateLimiter resetByIp;
+  std::string dummyPasswordHash;  // verified against when the email is unknown, so timing does not tell
+};
+using State = Api::State;
+
+// Runs task() on the blocking pool (Argon2id, mail) and resumes the caller on its own executor:
+//   auto hashTask = [&] { return hasher.hash(password); };
+//   auto hash = co_await runBlocking(pool, hashTask);
+// The task is taken by reference and must live in the awaiting coroutine's frame: g++ 12
+// destroys by-value coroutine arguments twice inside co_await expressions (GCC PR 99576),
+// so nothing non-trivial is passed by value here.
+template <class F>
+boost::asio::awaitable<std::invoke_result_t<F&>> runBlocking(boost::asio::thread_pool& pool, F& task) {
+  using R = std::invoke_result_t<F&>;
+  std::optional<R> result;
+  co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void()>(
+      [&pool, &task, &result](auto handler) {
+        auto guard = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
+        boost::asio::post(pool, [&task, &result, handler = std::move(handler), guard = std::move(guard)]() mutable {
+          result.emplace(task());
+          auto executor = guard.get_executor();
+          boost::asio::post(executor, std::move(handler));
+        });
+      },
+      boost::asio::use_awaitable);
+  co_return std::move(*result);
+}
+
+struct AuthedUser {
+  store::User user;
+  std::string sessionId;
+};
+
+// Bearer access token -> the signed-in user, checking that the token's session is still active
+// (so logout, password change and "sign out everywhere" take effect at once, not in 15 minutes).
+Result<AuthedUser> authenticate(State& state, const http::Request& request);
+
+// Content-Type must be JSON; the body must parse and pass the schema.
+Result<nlohmann::json> readJsonBody(const http::Request& request, const http::Schema& schema);
+
+// "https://meet.example.com" from PUBLIC_URL, else from the request's Host header.
+std::string baseUrl(const State& state, const http::Request& request);
+
+nlohmann::json userJson(const store::User& user);
+nlohmann::json meetingJson(const store::Meeting& meeting, bool hostView, const std::string& baseUrl);
+
+http::Response rateLimited(int retryAfterSeconds);
+
+void registerAuthRoutes(http::Router& router, State& state);
+void registerUserRoutes(http::Router& router, State& state);
+void registerMeetingRoutes(http::Router& router, State& state);
+void registerHealthRoutes(http::Router& router, State& state);
+
+}  // namespace fluxmeet::api

@@ -1,0 +1,94 @@
+#include <charconv>
+
+#include "api_state.hpp"
+#include "fluxmeet/common/clock.hpp"
+
+namespace fluxmeet::api {
+
+Result<AuthedUser> authenticate(State& state, const http::Request& request) {
+  std::string_view token = request.bearerToken();
+  if (token.empty()) return makeError(ErrorCode::Unauthorized, "sign in required");
+  auto claims = state.services.jwt.verify(token, unixNow());
+  if (!claims) return claims.error();
+  if (claims->kind != "user") return makeError(ErrorCode::Unauthorized, "a user token is required");
+  store::Id userId = 0;
+  const std::string& subject = claims->subject;
+  auto [end, ec] = std::from_chars(subject.data(), subject.data() + subject.size(), userId);
+  if (ec != std::errc{} || end != subject.data() + subject.size()) {
+    return makeError(ErrorCode::Unauthorized, "malformed token subject");
+  }
+  auto session = state.services.store.findSession(claims->sessionId);
+  if (!session || session->userId != userId || session->revokedAt) {
+    return makeError(ErrorCode::Unauthorized, "session ended; sign in again");
+  }
+  auto user = state.services.store.findUserById(userId);
+  if (!user) return makeError(ErrorCode::Unauthorized, "account no longer exists");
+  return AuthedUser{std::move(*user), claims->sessionId};
+}
+
+Result<nlohmann::json> readJsonBody(const http::Request& request, const http::Schema& schema) {
+  std::string_view contentType = request.header(http::bhttp::field::content_type);
+  if (contentType.substr(0, contentType.find(';')) != "application/json") {
+    return makeError(ErrorCode::UnsupportedMediaType, "Content-Type must be application/json");
+  }
+  auto body = http::parseJsonObject(request.message.body());
+  if (!body) return body;
+  auto valid = http::validate(*body, schema);
+  if (!valid) return valid.error();
+  return body;
+}
+
+std::string baseUrl(const State& state, const http::Request& request) {
+  if (!state.options.publicUrl.empty()) return state.options.publicUrl;
+  return std::string(request.secure ? "https://" : "http://") + std::string(request.header(http::bhttp::field::host));
+}
+
+nlohmann::json userJson(const store::User& user) {
+  return {{"id", user.id}, {"username", user.username}, {"email", user.email}, {"createdAt", isoUtc(user.createdAt)}};
+}
+
+namespace {
+
+nlohmann::json optionalTime(const std::optional<store::UnixTime>& time) {
+  return time ? nlohmann::json(isoUtc(*time)) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::json meetingJson(const store::Meeting& meeting, bool hostView, const std::string& base) {
+  nlohmann::json settings{
+      {"waitingRoom", meeting.settings.waitingRoom},
+      {"guestsAllowed", meeting.settings.guestsAllowed},
+      {"muteOnEntry", meeting.settings.muteOnEntry},
+      {"screenShare", meeting.settings.screenShare == store::ScreenSharePolicy::HostsOnly ? "hosts" : "everyone"},
+  };
+  nlohmann::json view{
+      {"code", meeting.code},
+      {"title", meeting.title},
+      {"kind", meeting.kind == store::MeetingKind::Scheduled ? "scheduled" : "instant"},
+      {"startsAt", optionalTime(meeting.startsAt)},
+      {"timeZone", meeting.timeZone},
+      {"durationMinutes", meeting.durationMinutes},
+      {"hasPasscode", !meeting.passcode.empty()},
+      {"settings", settings},
+      {"host", {{"id", meeting.hostId}, {"username", meeting.hostName}}},
+      {"isHost", hostView},
+      {"locked", meeting.locked},
+      {"createdAt", isoUtc(meeting.createdAt)},
+      {"startedAt", optionalTime(meeting.startedAt)},
+      {"endedAt", optionalTime(meeting.endedAt)},
+      {"deleted", meeting.deletedAt.has_value()},
+      {"joinUrl", base + "/m/" + meeting.code},
+  };
+  if (hostView) view["passcode"] = meeting.passcode;
+  return view;
+}
+
+http::Response rateLimited(int retryAfterSeconds) {
+  auto response = http::errorResponse(ErrorCode::RateLimited, "too many attempts; try again in " +
+                                                                  std::to_string(retryAfterSeconds) + " s");
+  response.set(http::bhttp::field::retry_after, std::to_string(retryAfterSeconds));
+  return response;
+}
+
+}  // namespace fluxmeet::api

@@ -1,0 +1,49 @@
+#pragma once
+// Configuration: defaults < .env file < environment < command-line flags.
+// A bad value is one clear line and exit code 2 (see main.cpp).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fluxmeet/common/result.hpp"
+
+namespace fluxmeet::app {
+
+struct Config {
+  bool dev = false;  // development: generates and persists a JWT secret, logs reset links
+  std::string envFile = ".env";
+  std::string listenAddress = "0.0.0.0";
+  std::uint16_t port = 6001;
+  std::string databaseUrl = "sqlite://./data/fluxmeet.db";
+  std::string jwtSecret;
+  std::string publicUrl;  // "https://meet.example.com"; used in links and as the trusted origin
+  std::string mediaAnnouncedIp;
+  std::uint16_t mediaUdpPort = 40000;
+  std::string tlsCert;
+  std::string tlsKey;
+  std::string logLevel = "info";
+  std::string webRoot = "web/dist";
+  std::vector<std::string> corsOrigins;
+  std::string smtpUrl;   // smtp://user:pass@host:587 ; empty: reset links go to the log (dev only)
+  std::string smtpFrom = "Flux Meet <no-reply@localhost>";
+  int loginAttemptsPerMinute = 10;
+  std::string passwordHashCost = "interactive";  // interactive | test (fast, for test suites only)
+  bool generatedJwtSecret = false;  // set when dev mode created one this run
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// Parses "KEY=VALUE" lines; '#' comments, blank lines and optional quotes allowed.
+Result<Environment> parseEnvFile(const std::string& text);
+Environment processEnvironment();
+
+// Builds the configuration. On "--help" returns Error with code InvalidRequest and message
+// starting with "help:" followed by the help text (main prints it and exits 0).
+Result<Config> loadConfig(int argc, const char* const* argv, const Environment& environment);
+
+// In dev mode a missing JWT secret is generated and appended to the env file; elsewhere absent or
+// weak secrets are refused.
+Result<void> ensureJwtSecret(Config& config);
+
+}  // namespace fluxmeet::app

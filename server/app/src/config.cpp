@@ -1,0 +1,205 @@
+#include "fluxmeet/app/config.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "fluxmeet/common/encoding.hpp"
+
+extern char** environ;
+
+namespace fluxmeet::app {
+namespace {
+
+constexpr std::size_t kMinSecretLength = 32;
+
+std::string trim(std::string text) {
+  auto notSpace = [](unsigned char c) { return !std::isspace(c); };
+  text.erase(text.begin(), std::find_if(text.begin(), text.end(), notSpace));
+  text.erase(std::find_if(text.rbegin(), text.rend(), notSpace).base(), text.end());
+  return text;
+}
+
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    item = trim(item);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+std::optional<std::string> readFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Error configError(std::string message) { return makeError(ErrorCode::InvalidRequest, std::move(message)); }
+
+}  // namespace
+
+Result<Environment> parseEnvFile(const std::string& text) {
+  Environment values;
+  std::stringstream stream(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(stream, line)) {
+    ++number;
+    line = trim(line);
+    if (line.empty() || line.front() == '#') continue;
+    if (line.rfind("export ", 0) == 0) line = trim(line.substr(7));
+    auto eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return configError("env file line " + std::to_string(number) + ": expected KEY=VALUE");
+    }
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    values[key] = value;
+  }
+  return values;
+}
+
+Environment processEnvironment() {
+  Environment values;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string text(*entry);
+    auto eq = text.find('=');
+    if (eq != std::string::npos) values[text.substr(0, eq)] = text.substr(eq + 1);
+  }
+  return values;
+}
+
+Result<Config> loadConfig(int argc, const char* const* argv, const Environment& environment) {
+  Config config;
+  // The env file location itself may come from a flag or the environment.
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string_view(argv[i]) == "--env-file") config.envFile = argv[i + 1];
+  }
+  if (auto it = environment.find("ENV_FILE"); it != environment.end()) config.envFile = it->second;
+
+  Environment merged;
+  if (auto text = readFile(config.envFile)) {
+    auto parsed = parseEnvFile(*text);
+    if (!parsed) return configError(config.envFile + ": " + parsed.error().message);
+    merged = std::move(*parsed);
+  }
+  for (const auto& [key, value] : environment) merged[key] = value;
+  auto env = [&](const char* key) -> std::optional<std::string> {
+    auto it = merged.find(key);
+    if (it == merged.end()) return std::nullopt;
+    return it->second;
+  };
+
+  CLI::App cli{"Flux Meet: self-hosted video meetings in one process."};
+  cli.set_version_flag("--version", "fluxmeet 0.1.0");
+  std::string corsOrigins;
+  int port = config.port;
+  int mediaPort = config.mediaUdpPort;
+  cli.add_flag("--dev", config.dev, "Development mode: generate and keep a JWT secret in the env file (FLUXMEET_DEV)");
+  cli.add_option("--env-file", config.envFile, "Optional KEY=VALUE file read before the environment (ENV_FILE)");
+  cli.add_option("--listen", config.listenAddress, "Address to listen on (LISTEN_ADDRESS)");
+  cli.add_option("--port", port, "HTTP(S) and WebSocket port (PORT)")->check(CLI::Range(0, 65535));
+  cli.add_option("--database-url", config.databaseUrl, "sqlite://path or sqlite::memory: (DATABASE_URL)");
+  cli.add_option("--jwt-secret", config.jwtSecret, "Secret for signing access tokens, >= 32 chars (JWT_SECRET)");
+  cli.add_option("--public-url", config.publicUrl, "External URL, used in links and as the trusted origin (PUBLIC_URL)");
+  cli.add_option("--media-announced-ip", config.mediaAnnouncedIp, "IP announced in ICE candidates (MEDIA_ANNOUNCED_IP)");
+  cli.add_option("--media-udp-port", mediaPort, "First UDP port for media workers (MEDIA_UDP_PORT)")
+      ->check(CLI::Range(1, 65535));
+  cli.add_option("--tls-cert", config.tlsCert, "PEM certificate chain for HTTPS/WSS (TLS_CERT)");
+  cli.add_option("--tls-key", config.tlsKey, "PEM private key for HTTPS/WSS (TLS_KEY)");
+  cli.add_option("--log-level", config.logLevel, "trace|debug|info|warn|error (LOG_LEVEL)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  cli.add_option("--web-root", config.webRoot, "Directory of the built web client (WEB_ROOT)");
+  cli.add_option("--cors-origins", corsOrigins, "Comma-separated origins allowed cross-origin (CORS_ORIGINS)");
+  cli.add_option("--smtp-url", config.smtpUrl, "smtp(s)://user:pass@host:port for password-reset mail (SMTP_URL)");
+  cli.add_option("--smtp-from", config.smtpFrom, "Sender of outgoing mail (SMTP_FROM)");
+  cli.add_option("--login-attempts-per-minute", config.loginAttemptsPerMinute,
+                 "Login attempts allowed per IP and per account (LOGIN_ATTEMPTS_PER_MINUTE)")
+      ->check(CLI::Range(1, 10000));
+  cli.add_option("--password-hash-cost", config.passwordHashCost, "interactive|test (PASSWORD_HASH_COST)")
+      ->check(CLI::IsMember({"interactive", "test"}));
+
+  // Environment values are defaults that flags override.
+  struct Binding {
+    const char* key;
+    const char* flag;
+  };
+  const Binding bindings[] = {
+      {"FLUXMEET_DEV", "--dev"},           {"LISTEN_ADDRESS", "--listen"},
+      {"PORT", "--port"},                  {"DATABASE_URL", "--database-url"},
+      {"JWT_SECRET", "--jwt-secret"},      {"PUBLIC_URL", "--public-url"},
+      {"MEDIA_ANNOUNCED_IP", "--media-announced-ip"}, {"MEDIA_UDP_PORT", "--media-udp-port"},
+      {"TLS_CERT", "--tls-cert"},          {"TLS_KEY", "--tls-key"},
+      {"LOG_LEVEL", "--log-level"},        {"WEB_ROOT", "--web-root"},
+      {"CORS_ORIGINS", "--cors-origins"},  {"SMTP_URL", "--smtp-url"},
+      {"SMTP_FROM", "--smtp-from"},        {"LOGIN_ATTEMPTS_PER_MINUTE", "--login-attempts-per-minute"},
+      {"PASSWORD_HASH_COST", "--password-hash-cost"},
+  };
+  std::vector<std::string> args;
+  for (const Binding& binding : bindings) {
+    auto value = env(binding.key);
+    if (!value) continue;
+    if (std::string_view(binding.flag) == "--dev") {
+      if (*value == "1" || *value == "true") args.push_back("--dev");
+      continue;
+    }
+    args.push_back(binding.flag);
+    args.push_back(*value);
+  }
+  for (int i = 1; i < argc; ++i) args.push_back(argv[i]);  // later occurrences win in CLI11
+  for (auto* option : cli.get_options()) option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses a reversed vector
+    cli.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    return configError("help:" + cli.help());
+  } catch (const CLI::CallForVersion&) {
+    return configError("help:fluxmeet 0.1.0");
+  } catch (const CLI::ParseError& error) {
+    return configError(error.what());
+  }
+
+  config.port = static_cast<std::uint16_t>(port);
+  config.mediaUdpPort = static_cast<std::uint16_t>(mediaPort);
+  config.corsOrigins = splitList(corsOrigins);
+  if (config.tlsCert.empty() != config.tlsKey.empty()) {
+    return configError("TLS_CERT and TLS_KEY must be given together");
+  }
+  if (!config.publicUrl.empty() && config.publicUrl.rfind("http://", 0) != 0 &&
+      config.publicUrl.rfind("https://", 0) != 0) {
+    return configError("PUBLIC_URL must start with http:// or https://");
+  }
+  while (!config.publicUrl.empty() && config.publicUrl.back() == '/') config.publicUrl.pop_back();
+  if (config.databaseUrl.rfind("sqlite:", 0) != 0) {
+    return configError("DATABASE_URL must be sqlite://<path> or sqlite::memory: (PostgreSQL is not built in yet)");
+  }
+  if (!config.jwtSecret.empty() && config.jwtSecret.size() < kMinSecretLength) {
+    return configError("JWT_SECRET is too weak: use at least 32 random characters (e.g. openssl rand -base64 48)");
+  }
+  return config;
+}
+
+Result<void> ensureJwtSecret(Config& config) {
+  if (!config.jwtSecret.empty()) return {};
+  if (!config.dev) {
+    return configError("JWT_SECRET is not set: set it to at least 32 random characters, or run with --dev");
+  }
+  config.jwtSecret = randomToken(48);
+  config.generatedJwtSecret = true;
+  std::ofstream out(config.envFile, std::ios::app);
+  if (!out) return configError("cannot write the generated JWT secret to " + config.envFile);
+  out << "# generated by fluxmeet --dev on first run\nJWT_SECRET=" << config.jwtSecret << "\n";
+  return {};
+}
+
+}  // namespace fluxmeet::app

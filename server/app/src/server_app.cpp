@@ -1,0 +1,113 @@
+#include "fluxmeet/app/server_app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "fluxmeet/api/api.hpp"
+#include "fluxmeet/http/server.hpp"
+
+namespace fluxmeet::app {
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr int kExitConfig = 2;
+constexpr int kExitRuntime = 1;
+
+Result<std::shared_ptr<asio::ssl::context>> makeTlsContext(const Config& config) {
+  if (config.tlsCert.empty()) return std::shared_ptr<asio::ssl::context>{};
+  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                       asio::ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  context->use_certificate_chain_file(config.tlsCert, ec);
+  if (ec) return makeError(ErrorCode::InvalidRequest, "TLS_CERT " + config.tlsCert + ": " + ec.message());
+  context->use_private_key_file(config.tlsKey, asio::ssl::context::pem, ec);
+  if (ec) return makeError(ErrorCode::InvalidRequest, "TLS_KEY " + config.tlsKey + ": " + ec.message());
+  return context;
+}
+
+auth::PasswordHashParams hashParams(const Config& config) {
+  return config.passwordHashCost == "test" ? auth::testPasswordHashParams() : auth::defaultPasswordHashParams();
+}
+
+}  // namespace
+
+int runServer(Config config) {
+  spdlog::set_level(spdlog::level::from_str(config.logLevel));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  if (auto secret = ensureJwtSecret(config); !secret) {
+    std::cerr << "fluxmeet: " << secret.error().message << "\n";
+    return kExitConfig;
+  }
+  if (config.generatedJwtSecret) spdlog::info("generated a JWT secret and stored it in {}", config.envFile);
+
+  auto tls = makeTlsContext(config);
+  if (!tls) {
+    std::cerr << "fluxmeet: " << tls.error().message << "\n";
+    return kExitConfig;
+  }
+  auto opened = store::openStore(config.databaseUrl);
+  if (!opened) {
+    std::cerr << "fluxmeet: database " << config.databaseUrl << ": " << opened.error().message << "\n";
+    return kExitConfig;
+  }
+  std::unique_ptr<store::Store> database = std::move(*opened);
+  // Nobody is in a meeting when the process starts: close what a crash left open.
+  (void)database->closeOpenParticipations(std::time(nullptr));
+
+  asio::io_context io{1};
+  asio::thread_pool blockingPool{2};
+  auth::PasswordHasher passwords(hashParams(config));
+  auth::JwtCodec jwt(config.jwtSecret);
+  http::Metrics metrics;
+  http::Router router;
+  api::Api api(api::ApiServices{*database, jwt, passwords, blockingPool, metrics},
+               api::ApiOptions{.publicUrl = config.publicUrl,
+                               .dev = config.dev,
+                               .smtpUrl = config.smtpUrl,
+                               .smtpFrom = config.smtpFrom,
+                               .loginAttemptsPerMinute = config.loginAttemptsPerMinute});
+  api.registerRoutes(router);
+
+  http::ServerOptions serverOptions{.address = config.listenAddress,
+                                    .port = config.port,
+                                    .tls = *tls,
+                                    .allowedOrigins = config.corsOrigins,
+                                    .publicOrigin = config.publicUrl};
+  http::HttpServer server(io, serverOptions, router, metrics);
+  if (std::filesystem::is_regular_file(std::filesystem::path(config.webRoot) / "index.html")) {
+    server.setStaticFiles(std::make_shared<http::StaticFiles>(config.webRoot));
+  } else {
+    spdlog::warn("web client not found in {} (build it with `make web`); serving the API only", config.webRoot);
+  }
+  if (auto started = server.start(); !started) {
+    std::cerr << "fluxmeet: " << started.error().message << "\n";
+    return kExitRuntime;
+  }
+  const char* scheme = config.tlsCert.empty() ? "http" : "https";
+  spdlog::info("fluxmeet listening on {}://{}:{} (database {})", scheme,
+               config.listenAddress == "0.0.0.0" ? "localhost" : config.listenAddress, server.boundPort(),
+               config.databaseUrl);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signal);
+    server.stop(std::chrono::seconds(5), [&io] { io.stop(); });
+  });
+  io.run();
+  blockingPool.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace fluxmeet::app

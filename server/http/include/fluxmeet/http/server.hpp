@@ -1,0 +1,88 @@
+#pragma once
+// HttpServer: listener -> one coroutine per connection (HTTP/1.1 keep-alive, optional TLS)
+// -> Router for API routes, StaticFiles for the web client, WebSocketHandler for upgrades.
+// Runs on the control io_context; handlers must not block (blocking work goes to a pool).
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fluxmeet/common/result.hpp"
+#include "fluxmeet/http/metrics.hpp"
+#include "fluxmeet/http/router.hpp"
+#include "fluxmeet/http/static_files.hpp"
+
+namespace fluxmeet::http {
+
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// Takes over a connection whose request asked for a WebSocket upgrade on the registered path.
+class WebSocketHandler {
+ public:
+  virtual ~WebSocketHandler() = default;
+  virtual void accept(PlainStream stream, BeastRequest request, std::string remoteIp) = 0;
+  virtual void accept(TlsStream stream, BeastRequest request, std::string remoteIp) = 0;
+};
+
+struct ServerOptions {
+  std::string address = "0.0.0.0";
+  std::uint16_t port = 6001;  // 0 picks a free port (tests); boundPort() tells which
+  std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
+  std::size_t headerLimit = 8 * 1024;
+  std::chrono::seconds requestTimeout{30};  // to read one whole request once it started
+  std::chrono::seconds idleTimeout{75};     // keep-alive idle connections
+  std::vector<std::string> allowedOrigins;  // CORS allowlist (exact origins)
+  std::string publicOrigin;                 // "https://meet.example.com" from PUBLIC_URL
+  bool accessLog = true;
+};
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, ServerOptions options, Router& router, Metrics& metrics);
+
+  void setStaticFiles(std::shared_ptr<StaticFiles> files) { staticFiles_ = std::move(files); }
+  void setWebSocketHandler(std::string path, WebSocketHandler* handler);
+
+  // Binds and starts accepting. Fails with a clear message when the address is unusable.
+  Result<void> start();
+  std::uint16_t boundPort() const { return boundPort_; }
+  // Stops accepting; calls onDrained once in-flight requests finished (or the deadline passed).
+  void stop(std::chrono::milliseconds deadline, std::function<void()> onDrained);
+
+ private:
+  boost::asio::awaitable<void> acceptLoop();
+  boost::asio::awaitable<void> handshakeAndServe(boost::asio::ip::tcp::socket socket, std::string remoteIp);
+  template <class Stream>
+  boost::asio::awaitable<void> serveConnection(Stream& stream, const std::string& remoteIp, bool secure);
+  boost::asio::awaitable<Response> dispatch(Request& request, const RouteMatch& match);
+  void finishResponse(const Request& request, Response& response) const;
+  bool originAllowed(const Request& request) const;
+  void maybeDrained();
+
+  boost::asio::io_context& io_;
+  ServerOptions options_;
+  Router& router_;
+  Metrics& metrics_;
+  std::shared_ptr<StaticFiles> staticFiles_;
+  std::string webSocketPath_;
+  WebSocketHandler* webSocketHandler_ = nullptr;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::uint16_t boundPort_ = 0;
+  bool stopping_ = false;
+  int inFlight_ = 0;
+  std::function<void()> onDrained_;
+};
+
+}  // namespace fluxmeet::http

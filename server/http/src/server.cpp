@@ -1,0 +1,273 @@
+#include "fluxmeet/http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "security_headers.hpp"
+
+namespace fluxmeet::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::redirect_error;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kLargestBody = 16 * 1024 * 1024;
+
+void splitTarget(std::string_view target, Request& request) {
+  auto question = target.find('?');
+  std::string_view rawPath = target.substr(0, question);
+  request.query = question == std::string_view::npos ? std::string{} : std::string(target.substr(question + 1));
+  auto decoded = percentDecode(rawPath, false);
+  request.path = decoded ? std::move(*decoded) : std::string{};
+}
+
+std::string routeLabel(const Request& request, const RouteMatch& match) {
+  if (match.route) return match.route->pattern;
+  if (request.path.rfind("/api/", 0) == 0) return "unmatched";
+  return "static";
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& io, ServerOptions options, Router& router, Metrics& metrics)
+    : io_(io), options_(std::move(options)), router_(router), metrics_(metrics), acceptor_(io) {}
+
+void HttpServer::setWebSocketHandler(std::string path, WebSocketHandler* handler) {
+  webSocketPath_ = std::move(path);
+  webSocketHandler_ = handler;
+}
+
+Result<void> HttpServer::start() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(options_.address, ec);
+  if (ec) return makeError(ErrorCode::InvalidRequest, "invalid listen address '" + options_.address + "'");
+  tcp::endpoint endpoint{address, options_.port};
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return makeError(ErrorCode::Unavailable,
+                     "cannot listen on " + options_.address + ":" + std::to_string(options_.port) + ": " + ec.message());
+  }
+  boundPort_ = acceptor_.local_endpoint().port();
+  asio::co_spawn(io_, acceptLoop(), asio::detached);
+  return {};
+}
+
+void HttpServer::stop(std::chrono::milliseconds deadline, std::function<void()> onDrained) {
+  stopping_ = true;
+  onDrained_ = std::move(onDrained);
+  beast::error_code ec;
+  acceptor_.close(ec);
+  auto timer = std::make_shared<asio::steady_timer>(io_, deadline);
+  timer->async_wait([this, timer](beast::error_code) {
+    if (onDrained_) std::exchange(onDrained_, nullptr)();
+  });
+  maybeDrained();
+}
+
+void HttpServer::maybeDrained() {
+  if (stopping_ && inFlight_ == 0 && onDrained_) std::exchange(onDrained_, nullptr)();
+}
+
+asio::awaitable<void> HttpServer::acceptLoop() {
+  while (!stopping_) {
+    beast::error_code ec;
+    tcp::socket socket = co_await acceptor_.async_accept(redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (stopping_ || ec == asio::error::operation_aborted) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    std::string remoteIp = socket.remote_endpoint(ec).address().to_string();
+    asio::co_spawn(io_, handshakeAndServe(std::move(socket), std::move(remoteIp)), asio::detached);
+  }
+}
+
+asio::awaitable<void> HttpServer::handshakeAndServe(tcp::socket socket, std::string remoteIp) {
+  if (!options_.tls) {
+    PlainStream stream(std::move(socket));
+    co_await serveConnection(stream, remoteIp, false);
+    co_return;
+  }
+  TlsStream stream(std::move(socket), *options_.tls);
+  beast::get_lowest_layer(stream).expires_after(options_.requestTimeout);
+  beast::error_code ec;
+  co_await stream.async_handshake(asio::ssl::stream_base::server, redirect_error(use_awaitable, ec));
+  if (ec) co_return;
+  co_await serveConnection(stream, remoteIp, true);
+}
+
+template <class Stream>
+asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::string& remoteIp, bool secure) {
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options_.headerLimit));
+    parser.body_limit(kLargestBody);
+    beast::get_lowest_layer(stream).expires_after(options_.idleTimeout);
+    co_await bhttp::async_read_header(stream, buffer, parser, redirect_error(use_awaitable, ec));
+    if (ec == bhttp::error::header_limit) {
+      Response response = errorResponse(ErrorCode::InvalidRequest, "request headers are too large");
+      response.result(bhttp::status::request_header_fields_too_large);
+      response.keep_alive(false);
+      response.prepare_payload();
+      co_await bhttp::async_write(stream, response, redirect_error(use_awaitable, ec));
+      break;
+    }
+    if (ec) break;
+
+    const auto started = std::chrono::steady_clock::now();
+    Request request;
+    request.remoteIp = remoteIp;
+    request.secure = secure;
+    splitTarget(parser.get().target(), request);
+
+    if (webSocketHandler_ && request.path == webSocketPath_ && beast::websocket::is_upgrade(parser.get())) {
+      beast::get_lowest_layer(stream).expires_never();
+      webSocketHandler_->accept(std::move(stream), parser.release(), remoteIp);
+      co_return;
+    }
+
+    RouteMatch match = router_.match(parser.get().method(), request.path, request);
+    std::size_t bodyLimit = match.route ? match.route->options.bodyLimit : 0;
+    Response response;
+    bool readBody = true;
+    if (auto length = parser.content_length(); length && *length > bodyLimit) {
+      response = errorResponse(ErrorCode::PayloadTooLarge,
+                               "request body exceeds " + std::to_string(bodyLimit) + " bytes");
+      readBody = false;
+    } else if (parser.chunked() && bodyLimit == 0) {
+      response = errorResponse(ErrorCode::PayloadTooLarge, "this route takes no request body");
+      readBody = false;
+    }
+    if (readBody) {
+      parser.body_limit(bodyLimit);
+      beast::get_lowest_layer(stream).expires_after(options_.requestTimeout);
+      co_await bhttp::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
+      if (ec == bhttp::error::body_limit) {
+        response = errorResponse(ErrorCode::PayloadTooLarge,
+                                 "request body exceeds " + std::to_string(bodyLimit) + " bytes");
+        readBody = false;
+      } else if (ec) {
+        break;
+      }
+    }
+    if (readBody) {
+      request.message = parser.release();
+      ++inFlight_;
+      response = co_await dispatch(request, match);
+      --inFlight_;
+    } else {
+      request.message = parser.release();
+      request.message.keep_alive(false);  // the unread body would be taken for the next request
+    }
+
+    finishResponse(request, response);
+    bool keepAlive = request.message.keep_alive() && !stopping_;
+    response.keep_alive(keepAlive);
+    if (request.method() == bhttp::verb::head) {
+      response.prepare_payload();
+      response.body().clear();
+    } else {
+      response.prepare_payload();
+    }
+    beast::get_lowest_layer(stream).expires_after(options_.requestTimeout);
+    co_await bhttp::async_write(stream, response, redirect_error(use_awaitable, ec));
+
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics_.recordRequest(routeLabel(request, match), bhttp::to_string(request.method()), response.result_int(),
+                           seconds);
+    if (options_.accessLog) {
+      // The query string is never logged: nothing secret belongs there, and this makes sure.
+      spdlog::info("http ip={} method={} path={} status={} ms={:.2f} bytes={}", request.remoteIp,
+                   bhttp::to_string(request.method()), request.path, response.result_int(), seconds * 1000.0,
+                   response.body().size());
+    }
+    maybeDrained();
+    if (ec || !keepAlive) break;
+  }
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    co_await stream.async_shutdown(redirect_error(use_awaitable, ec));
+  } else {
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+}
+
+asio::awaitable<Response> HttpServer::dispatch(Request& request, const RouteMatch& match) {
+  if (request.path.empty()) co_return errorResponse(ErrorCode::InvalidRequest, "malformed request target");
+  if (!originAllowed(request)) {
+    co_return errorResponse(ErrorCode::Forbidden, "cross-origin request refused");
+  }
+  if (request.method() == bhttp::verb::options && request.header(bhttp::field::origin).size() > 0) {
+    co_return noContent();  // CORS preflight; finishResponse adds the Allow-* headers
+  }
+  if (match.kind == RouteMatch::Kind::MethodNotAllowed) {
+    Response response = errorResponse(ErrorCode::InvalidRequest, "method not allowed");
+    response.result(bhttp::status::method_not_allowed);
+    response.set(bhttp::field::allow, match.allowedMethods);
+    co_return response;
+  }
+  if (match.kind == RouteMatch::Kind::NotFound) {
+    bool apiPath = request.path.rfind("/api/", 0) == 0 || request.path == "/api";
+    if (!apiPath && staticFiles_) {
+      if (auto response = staticFiles_->serve(request)) co_return std::move(*response);
+    }
+    co_return errorResponse(ErrorCode::NotFound, "no such resource");
+  }
+  // The one boundary where an unexpected exception from a handler becomes a response.
+  try {
+    co_return co_await match.route->handler(request);
+  } catch (const std::exception& error) {
+    spdlog::error("handler {} {} failed: {}", bhttp::to_string(request.method()), match.route->pattern, error.what());
+  }
+  co_return errorResponse(ErrorCode::Internal, "internal error");
+}
+
+void HttpServer::finishResponse(const Request& request, Response& response) const {
+  response.set(bhttp::field::server, "fluxmeet");
+  applySecurityHeaders(response, request.secure);
+  std::string_view origin = request.header(bhttp::field::origin);
+  bool listed = std::find(options_.allowedOrigins.begin(), options_.allowedOrigins.end(), origin) !=
+                options_.allowedOrigins.end();
+  if (!origin.empty() && listed) {
+    response.set(bhttp::field::access_control_allow_origin, origin);
+    response.set(bhttp::field::access_control_allow_credentials, "true");
+    response.set(bhttp::field::access_control_allow_methods, "GET, POST, PATCH, PUT, DELETE, OPTIONS");
+    response.set(bhttp::field::access_control_allow_headers, "Authorization, Content-Type");
+    response.set(bhttp::field::access_control_max_age, "600");
+    response.set(bhttp::field::vary, "Origin");
+  }
+}
+
+bool HttpServer::originAllowed(const Request& request) const {
+  std::string_view origin = request.header(bhttp::field::origin);
+  if (origin.empty()) return true;  // not a browser cross-site request
+  if (!options_.publicOrigin.empty() && origin == options_.publicOrigin) return true;
+  std::string_view host = request.header(bhttp::field::host);
+  std::string sameOrigin = std::string(request.secure ? "https://" : "http://") + std::string(host);
+  if (origin == sameOrigin) return true;
+  if (std::find(options_.allowedOrigins.begin(), options_.allowedOrigins.end(), origin) !=
+      options_.allowedOrigins.end()) {
+    return true;
+  }
+  // Safe methods from elsewhere are answered without CORS headers, so the browser withholds them.
+  auto method = request.method();
+  return method == bhttp::verb::get || method == bhttp::verb::head;
+}
+
+}  // namespace fluxmeet::http

@@ -1,0 +1,93 @@
+#pragma once
+// SqliteStore: the embedded Store implementation (SQLite in WAL mode). One connection, used from one
+// thread at a time: the caller serialises access (it runs the store on a single strand/thread), so
+// nothing here locks. Every write method is one BEGIN IMMEDIATE transaction (see Transaction).
+//
+// The implementation is split by responsibility:
+//   sqlite_store.cpp           opening, pragmas, ping
+//   sqlite_store_users.cpp     users, sessions, refresh tokens, password resets
+//   sqlite_store_meetings.cpp  meetings and their listing
+//   sqlite_store_history.cpp   participants and chat
+#include <memory>
+#include <string>
+
+#include "fluxmeet/store/store.hpp"
+#include "sqlite_db.hpp"
+
+namespace fluxmeet::store {
+
+class SqliteStore final : public Store {
+ public:
+  // path: a file name or ":memory:". Applies pending migrations.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+
+  Result<void> ping() override;
+
+  Result<User> createUser(const NewUser& user) override;
+  Result<User> findUserById(Id id) override;
+  Result<User> findUserByEmail(const std::string& email) override;
+  Result<User> updateUser(Id id, const UserUpdate& update) override;
+  Result<void> updatePassword(Id id, const std::string& passwordHash, const std::string& keepSessionId,
+                              UnixTime now) override;
+  Result<void> deleteUser(Id id, UnixTime now) override;
+
+  Result<Session> createSession(const NewSession& session) override;
+  Result<Session> rotateRefreshToken(const RefreshRotation& rotation) override;
+  Result<Session> findSession(const std::string& sessionId) override;
+  Result<Session> findSessionByRefreshToken(const std::string& tokenHash, UnixTime now) override;
+  Result<std::vector<Session>> listActiveSessions(Id userId, UnixTime now) override;
+  Result<void> revokeSession(Id userId, const std::string& sessionId, UnixTime now) override;
+  Result<void> revokeAllSessions(Id userId, UnixTime now) override;
+
+  Result<void> createPasswordReset(Id userId, const std::string& tokenHash, UnixTime now,
+                                   UnixTime expiresAt) override;
+  Result<Id> consumePasswordReset(const std::string& tokenHash, const std::string& newPasswordHash,
+                                  UnixTime now) override;
+
+  Result<Meeting> createMeeting(const NewMeeting& meeting) override;
+  Result<Meeting> findMeetingByCode(const std::string& code, bool includeDeleted) override;
+  Result<Meeting> updateMeeting(Id meetingId, const MeetingUpdate& update) override;
+  Result<void> deleteMeeting(Id meetingId, UnixTime now) override;
+  Result<MeetingPage> listMeetings(Id userId, MeetingScope scope, const std::string& cursor, int limit,
+                                   UnixTime now) override;
+  Result<void> setMeetingLocked(Id meetingId, bool locked, UnixTime now) override;
+  Result<void> markMeetingStarted(Id meetingId, UnixTime now) override;
+  Result<void> markMeetingEnded(Id meetingId, UnixTime now) override;
+
+  Result<Id> recordJoin(const NewParticipant& participant) override;
+  Result<void> recordLeave(Id participantId, UnixTime at) override;
+  Result<void> closeOpenParticipations(UnixTime at) override;
+  Result<std::vector<Participant>> listParticipants(Id meetingId) override;
+  Result<bool> isMeetingMember(Id meetingId, Id userId) override;
+
+  Result<ChatMessage> addChatMessage(const NewChatMessage& message) override;
+  Result<ChatMessage> findChatMessage(Id meetingId, Id messageId) override;
+  Result<ChatMessage> editChatMessage(Id meetingId, Id messageId, const std::string& body, UnixTime now) override;
+  Result<ChatMessage> deleteChatMessage(Id meetingId, Id messageId, UnixTime now) override;
+  Result<std::vector<ChatMessage>> listChat(Id meetingId, Id beforeId, int limit) override;
+  Result<int> countChat(Id meetingId) override;
+
+ private:
+  explicit SqliteStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+
+  // Runs a write that must touch exactly one row: NotFound(`what` + " not found") when none matched.
+  template <class... Args>
+  Result<void> updateOne(std::string_view what, std::string_view sql, const Args&... args);
+
+  Result<Meeting> loadMeeting(Id meetingId);
+  Result<Session> loadSession(const std::string& sessionId);
+
+  std::unique_ptr<SqliteDb> db_;
+};
+
+template <class... Args>
+Result<void> SqliteStore::updateOne(std::string_view what, std::string_view sql, const Args&... args) {
+  auto tx = Transaction::begin(*db_);
+  if (!tx) return std::move(tx).takeError();
+  auto changed = db_->execute(sql, args...);
+  if (!changed) return std::move(changed).takeError();
+  if (*changed == 0) return makeError(ErrorCode::NotFound, std::string(what) + " not found");
+  return tx->commit();
+}
+
+}  // namespace fluxmeet::store

@@ -1,0 +1,96 @@
+// Wire types of the REST API under /api/v1, written once from the API contract.
+
+export interface User {
+  id: number;
+  username: string;
+  email: string;
+  createdAt: string;
+}
+
+export interface AuthResponse {
+  user: User;
+  accessToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+export interface Session {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent: string;
+  ip: string;
+  current: boolean;
+}
+
+export type MeetingKind = 'instant' | 'scheduled';
+export type ScreenSharePolicy = 'everyone' | 'hosts';
+
+export interface MeetingSettings {
+  waitingRoom: boolean;
+  guestsAllowed: boolean;
+  muteOnEntry: boolean;
+  screenShare: ScreenSharePolicy;
+}
+
+export interface Meeting {
+  code: string;
+  title: string;
+  kind: MeetingKind;
+  startsAt: string | null;
+  timeZone: string;
+  durationMinutes: number;
+  hasPasscode: boolean;
+  /** Present for the host only. */
+  passcode?: string;
+  settings: MeetingSettings;
+  host: { id: number; username: string };
+  isHost: boolean;
+  locked: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  joinUrl: string;
+}
+
+export interface MeetingInput {
+  title: string;
+  kind: MeetingKind;
+  startsAt?: string;
+  timeZone?: string;
+  durationMinutes?: number;
+  passcode?: string;
+  settings?: MeetingSettings;
+}
+
+export type MeetingPatch = Partial<Omit<MeetingInput, 'kind'>>;
+
+export type MeetingScope = 'upcoming' | 'past';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string;
+}
+
+export interface HistoryParticipant {
+  displayName: string;
+  role: string;
+  joinedAt: string;
+  leftAt: string | null;
+}
+
+export interface MeetingHistory {
+  meeting: Meeting;
+  participants: HistoryParticipant[];
+  durationSeconds: number;
+  chatCount: number;
+}
+
+/** Body of every error response: `{"error": {...}}`. */
+export interface ErrorBody {
+  error: {
+    code: string;
+    message: string;
+    field?: string;
+  };
+}

@@ -1,0 +1,52 @@
+import { useNavigate, useParams } from 'react-router-dom';
+import { ApiError, errorMessage } from '../../api/errors';
+import { getMeeting, updateMeeting } from '../../api/meetings';
+import type { MeetingPatch } from '../../api/types';
+import { strings } from '../../i18n/strings';
+import { FormAlert } from '../../ui/FormField';
+import { PageLoader } from '../../ui/PageLoader';
+import { useToast } from '../../ui/Toasts';
+import { useAsync } from '../../ui/useAsync';
+import { ScheduleForm } from '../home/ScheduleForm';
+import { scheduleFromMeeting, toMeetingInput } from '../home/scheduleValidation';
+
+export default function EditMeeting() {
+  const { code = '' } = useParams();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const { data: meeting, error, loading } = useAsync(() => getMeeting(code), [code]);
+
+  if (loading) return <PageLoader />;
+  const loadError = error ?? (meeting && !meeting.isHost ? new ApiError(403, 'forbidden', strings.errors.forbidden) : null);
+  if (loadError || !meeting) {
+    return (
+      <div className="container py-4" style={{ maxWidth: 640 }}>
+        <FormAlert message={errorMessage(loadError)} />
+      </div>
+    );
+  }
+
+  const initial = scheduleFromMeeting(meeting);
+  return (
+    <div className="container py-4" style={{ maxWidth: 640 }}>
+      <h1 className="h3 mb-3">{strings.meetings.editTitle}</h1>
+      <div className="section-card p-4">
+        <ScheduleForm
+          initial={initial}
+          allowUnchangedStart
+          submitLabel={strings.schedule.saveChanges}
+          onCancel={() => navigate('/meetings')}
+          onSubmit={async (values) => {
+            const { kind: _kind, ...input } = toMeetingInput(values, meeting.timeZone);
+            const patch: MeetingPatch = input;
+            // An unchanged start keeps the meeting's own zone; a new one is entered in ours.
+            if (values.startsAt !== initial.startsAt) patch.timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+            await updateMeeting(code, patch);
+            toast.show(strings.meetings.updated);
+            navigate('/meetings');
+          }}
+        />
+      </div>
+    </div>
+  );
+}
