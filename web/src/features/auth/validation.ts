@@ -4,7 +4,11 @@ import { strings } from '../../i18n/strings';
 // the server stays the authority and its field errors are shown the same way.
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const USERNAME = /^[A-Za-z0-9._-]{3,32}$/;
+export const MIN_USERNAME = 2;
+export const MAX_USERNAME = 32;
+// As the server's checkUsername: no controls (C0, DEL, C1), line/paragraph separators or
+// bidirectional controls (Unicode TR 9), which could make one name look like another.
+const FORBIDDEN_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u;
 export const MIN_PASSWORD = 8;
 
 export function checkEmail(email: string): string | undefined {
@@ -14,14 +18,19 @@ export function checkEmail(email: string): string | undefined {
 }
 
 export function checkUsername(username: string): string | undefined {
-  if (!username.trim()) return strings.auth.required(strings.auth.username);
-  if (!USERNAME.test(username.trim())) return strings.auth.usernameInvalid;
+  // The forms send the trimmed value; the server counts code points, not UTF-16 units.
+  const trimmed = username.trim();
+  if (!trimmed) return strings.auth.required(strings.auth.username);
+  const length = [...trimmed].length;
+  if (length < MIN_USERNAME || length > MAX_USERNAME) return strings.auth.usernameInvalid;
+  if (FORBIDDEN_IN_NAME.test(trimmed)) return strings.auth.usernameForbidden;
   return undefined;
 }
 
 export function checkNewPassword(password: string): string | undefined {
   if (!password) return strings.auth.required(strings.auth.password);
-  if (password.length < MIN_PASSWORD) return strings.auth.passwordShort;
+  // Counted in code points, as the server does: an emoji is one character, not two.
+  if ([...password].length < MIN_PASSWORD) return strings.auth.passwordShort;
   return undefined;
 }
 

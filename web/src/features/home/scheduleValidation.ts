@@ -1,4 +1,4 @@
-import type { Meeting, MeetingInput, MeetingSettings } from '../../api/types';
+import type { Meeting, MeetingInput, MeetingPatch, MeetingSettings } from '../../api/types';
 import { strings } from '../../i18n/strings';
 
 export const MIN_DURATION = 5;
@@ -117,4 +117,16 @@ export function toMeetingInput(values: ScheduleValues, timeZone: string = browse
   if (start) input.startsAt = toIsoWithOffset(start);
   if (values.passcode) input.passcode = values.passcode;
   return input;
+}
+
+/**
+ * The PATCH /meetings/{code} body for an edit. An emptied passcode field is sent as "" (which the
+ * server takes as "remove the passcode"); leaving it out would keep the old one. A start time the
+ * user did not touch keeps the meeting's own zone; a new one is entered in the browser's.
+ */
+export function toMeetingPatch(values: ScheduleValues, initial: ScheduleValues, meeting: Meeting): MeetingPatch {
+  const { kind: _kind, ...patch } = toMeetingInput(values, meeting.timeZone);
+  if (!values.passcode && (initial.passcode || meeting.hasPasscode)) (patch as MeetingPatch).passcode = '';
+  if (values.startsAt !== initial.startsAt) (patch as MeetingPatch).timeZone = browserTimeZone();
+  return patch;
 }

@@ -1,14 +1,13 @@
 import { useNavigate, useParams } from 'react-router-dom';
 import { ApiError, errorMessage } from '../../api/errors';
 import { getMeeting, updateMeeting } from '../../api/meetings';
-import type { MeetingPatch } from '../../api/types';
 import { strings } from '../../i18n/strings';
 import { FormAlert } from '../../ui/FormField';
 import { PageLoader } from '../../ui/PageLoader';
 import { useToast } from '../../ui/Toasts';
 import { useAsync } from '../../ui/useAsync';
 import { ScheduleForm } from '../home/ScheduleForm';
-import { scheduleFromMeeting, toMeetingInput } from '../home/scheduleValidation';
+import { scheduleFromMeeting, toMeetingPatch } from '../home/scheduleValidation';
 
 export default function EditMeeting() {
   const { code = '' } = useParams();
@@ -37,11 +36,7 @@ export default function EditMeeting() {
           submitLabel={strings.schedule.saveChanges}
           onCancel={() => navigate('/meetings')}
           onSubmit={async (values) => {
-            const { kind: _kind, ...input } = toMeetingInput(values, meeting.timeZone);
-            const patch: MeetingPatch = input;
-            // An unchanged start keeps the meeting's own zone; a new one is entered in ours.
-            if (values.startsAt !== initial.startsAt) patch.timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-            await updateMeeting(code, patch);
+            await updateMeeting(code, toMeetingPatch(values, initial, meeting));
             toast.show(strings.meetings.updated);
             navigate('/meetings');
           }}
