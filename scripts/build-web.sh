@@ -8,4 +8,10 @@ if [[ -f $stamp ]] && [[ -z $(find src public index.html package.json vite.confi
   exit 0
 fi
 npm run --silent build
+# Precompressed variants: the server sends them to clients that accept br/gzip, no CPU per request.
+find dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.json' -o -name '*.webmanifest' \) \
+  -size +1k -print0 | while IFS= read -r -d '' file; do
+  gzip -9 -k -f "$file"
+  brotli -q 11 -k -f "$file"
+done
 touch "$stamp"

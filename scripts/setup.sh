@@ -19,7 +19,7 @@ if ((${#missing[@]})); then
 fi
 
 # npm packages: reinstall only when package-lock.json is newer than the installed tree.
-for dir in web tests/integration; do
+for dir in web tests/integration tests/e2e; do
   [[ -f "$dir/package.json" ]] || continue
   if [[ ! -d "$dir/node_modules" || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
     echo "setup: npm ci in $dir"

@@ -65,8 +65,12 @@ Result<AuthedUser> authenticate(State& state, const http::Request& request);
 // Content-Type must be JSON; the body must parse and pass the schema.
 Result<nlohmann::json> readJsonBody(const http::Request& request, const http::Schema& schema);
 
-// "https://meet.example.com" from PUBLIC_URL, else from the request's Host header.
+// "https://meet.example.com" from PUBLIC_URL, else from the request's Host header (for links shown
+// to the requester only, such as joinUrl).
 std::string baseUrl(const State& state, const http::Request& request);
+// Base for links sent to someone else (mail): PUBLIC_URL, or the Host header only when it names
+// this machine (localhost), so a forged Host cannot redirect a reset token. Empty: no safe base.
+std::string mailLinkBaseUrl(const State& state, const http::Request& request);
 
 nlohmann::json userJson(const store::User& user);
 nlohmann::json meetingJson(const store::Meeting& meeting, bool hostView, const std::string& baseUrl);

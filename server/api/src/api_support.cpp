@@ -43,6 +43,16 @@ std::string baseUrl(const State& state, const http::Request& request) {
   return std::string(request.secure ? "https://" : "http://") + std::string(request.header(http::bhttp::field::host));
 }
 
+std::string mailLinkBaseUrl(const State& state, const http::Request& request) {
+  if (!state.options.publicUrl.empty()) return state.options.publicUrl;
+  std::string_view host = request.header(http::bhttp::field::host);
+  std::string_view name = host.substr(0, host.rfind(':') == std::string_view::npos || host.back() == ']'
+                                             ? host.size()
+                                             : host.rfind(':'));
+  if (name == "localhost" || name == "127.0.0.1" || name == "[::1]") return baseUrl(state, request);
+  return {};
+}
+
 nlohmann::json userJson(const store::User& user) {
   return {{"id", user.id}, {"username", user.username}, {"email", user.email}, {"createdAt", isoUtc(user.createdAt)}};
 }

@@ -197,7 +197,10 @@ asio::awaitable<Response> forgotPassword(State& state, Request& request) {
   if (!email) co_return http::errorResponse(email.error());
   // The answer is 202 whether or not the account exists, so this cannot be used to find accounts.
   auto user = state.services.store.findUserByEmail(*email);
-  if (user) {
+  const std::string linkBase = mailLinkBaseUrl(state, request);
+  if (user && linkBase.empty()) {
+    spdlog::warn("password reset for user {} not sent: set PUBLIC_URL so reset links can be built safely", user->id);
+  } else if (user) {
     const UnixTime now = unixNow();
     const std::string token = randomToken(32);
     auto stored = state.services.store.createPasswordReset(user->id, sha256Hex(token), now, now + kResetTokenSeconds);
@@ -208,7 +211,7 @@ asio::awaitable<Response> forgotPassword(State& state, Request& request) {
           .subject = "Reset your Flux Meet password",
           .body = "Someone asked to reset the password of your Flux Meet account.\n\nOpen this link within 30 "
                   "minutes to choose a new password:\n" +
-                  baseUrl(state, request) + "/reset-password#token=" + token +
+                  linkBase + "/reset-password#token=" + token +
                   "\n\nIf it was not you, ignore this message; your password stays as it is.\n",
       };
       Mailer* mailer = state.mailer.get();

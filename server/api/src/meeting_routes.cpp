@@ -148,13 +148,19 @@ asio::awaitable<Response> listMeetings(State& state, Request& request) {
   co_return http::jsonResponse(bhttp::status::ok, {{"items", items}, {"nextCursor", page->nextCursor}});
 }
 
+// Readable without signing in: whoever holds the link (a guest) sees title, host and what
+// applies on entry, never the passcode. A token that is sent must still be valid.
 asio::awaitable<Response> getMeeting(State& state, Request& request) {
-  auto authed = authenticate(state, request);
-  if (!authed) co_return http::errorResponse(authed.error());
+  store::Id viewer = 0;
+  if (!request.bearerToken().empty()) {
+    auto authed = authenticate(state, request);
+    if (!authed) co_return http::errorResponse(authed.error());
+    viewer = authed->user.id;
+  }
   auto meeting = meetingFromPath(state, request);
   if (!meeting) co_return http::errorResponse(meeting.error());
   co_return http::jsonResponse(bhttp::status::ok,
-                               meetingJson(*meeting, meeting->hostId == authed->user.id, baseUrl(state, request)));
+                               meetingJson(*meeting, viewer != 0 && meeting->hostId == viewer, baseUrl(state, request)));
 }
 
 asio::awaitable<Response> updateMeeting(State& state, Request& request) {

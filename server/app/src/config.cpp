@@ -1,6 +1,7 @@
 #include "fluxmeet/app/config.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -80,11 +81,13 @@ Environment processEnvironment() {
 
 Result<Config> loadConfig(int argc, const char* const* argv, const Environment& environment) {
   Config config;
-  // The env file location itself may come from a flag or the environment.
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) == "--env-file") config.envFile = argv[i + 1];
-  }
+  // The env file location itself may come from the environment or a flag; the flag wins, as everywhere.
   if (auto it = environment.find("ENV_FILE"); it != environment.end()) config.envFile = it->second;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg(argv[i]);
+    if (arg == "--env-file" && i + 1 < argc) config.envFile = argv[i + 1];
+    if (arg.rfind("--env-file=", 0) == 0) config.envFile = std::string(arg.substr(11));
+  }
 
   Environment merged;
   if (auto text = readFile(config.envFile)) {
@@ -107,26 +110,22 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   cli.add_flag("--dev", config.dev, "Development mode: generate and keep a JWT secret in the env file (FLUXMEET_DEV)");
   cli.add_option("--env-file", config.envFile, "Optional KEY=VALUE file read before the environment (ENV_FILE)");
   cli.add_option("--listen", config.listenAddress, "Address to listen on (LISTEN_ADDRESS)");
-  cli.add_option("--port", port, "HTTP(S) and WebSocket port (PORT)")->check(CLI::Range(0, 65535));
+  cli.add_option("--port", port, "HTTP(S) and WebSocket port (PORT)");
   cli.add_option("--database-url", config.databaseUrl, "sqlite://path or sqlite::memory: (DATABASE_URL)");
   cli.add_option("--jwt-secret", config.jwtSecret, "Secret for signing access tokens, >= 32 chars (JWT_SECRET)");
   cli.add_option("--public-url", config.publicUrl, "External URL, used in links and as the trusted origin (PUBLIC_URL)");
   cli.add_option("--media-announced-ip", config.mediaAnnouncedIp, "IP announced in ICE candidates (MEDIA_ANNOUNCED_IP)");
-  cli.add_option("--media-udp-port", mediaPort, "First UDP port for media workers (MEDIA_UDP_PORT)")
-      ->check(CLI::Range(1, 65535));
+  cli.add_option("--media-udp-port", mediaPort, "First UDP port for media workers (MEDIA_UDP_PORT)");
   cli.add_option("--tls-cert", config.tlsCert, "PEM certificate chain for HTTPS/WSS (TLS_CERT)");
   cli.add_option("--tls-key", config.tlsKey, "PEM private key for HTTPS/WSS (TLS_KEY)");
-  cli.add_option("--log-level", config.logLevel, "trace|debug|info|warn|error (LOG_LEVEL)")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  cli.add_option("--log-level", config.logLevel, "trace|debug|info|warn|error (LOG_LEVEL)");
   cli.add_option("--web-root", config.webRoot, "Directory of the built web client (WEB_ROOT)");
   cli.add_option("--cors-origins", corsOrigins, "Comma-separated origins allowed cross-origin (CORS_ORIGINS)");
   cli.add_option("--smtp-url", config.smtpUrl, "smtp(s)://user:pass@host:port for password-reset mail (SMTP_URL)");
   cli.add_option("--smtp-from", config.smtpFrom, "Sender of outgoing mail (SMTP_FROM)");
   cli.add_option("--login-attempts-per-minute", config.loginAttemptsPerMinute,
-                 "Login attempts allowed per IP and per account (LOGIN_ATTEMPTS_PER_MINUTE)")
-      ->check(CLI::Range(1, 10000));
-  cli.add_option("--password-hash-cost", config.passwordHashCost, "interactive|test (PASSWORD_HASH_COST)")
-      ->check(CLI::IsMember({"interactive", "test"}));
+                 "Login attempts allowed per IP and per account (LOGIN_ATTEMPTS_PER_MINUTE)");
+  cli.add_option("--password-hash-cost", config.passwordHashCost, "interactive|test (PASSWORD_HASH_COST)");
 
   // Environment values are defaults that flags override.
   struct Binding {
@@ -169,6 +168,21 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
     return configError(error.what());
   }
 
+  // Checked after parsing, so that a flag can override a bad value from .env or the environment.
+  if (port < 0 || port > 65535) return configError("PORT must be between 0 and 65535, got " + std::to_string(port));
+  if (mediaPort < 1 || mediaPort > 65535) {
+    return configError("MEDIA_UDP_PORT must be between 1 and 65535, got " + std::to_string(mediaPort));
+  }
+  const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error"};
+  if (std::find(levels.begin(), levels.end(), config.logLevel) == levels.end()) {
+    return configError("LOG_LEVEL must be one of trace, debug, info, warn, error, got '" + config.logLevel + "'");
+  }
+  if (config.loginAttemptsPerMinute < 1 || config.loginAttemptsPerMinute > 100000000) {
+    return configError("LOGIN_ATTEMPTS_PER_MINUTE must be at least 1");
+  }
+  if (config.passwordHashCost != "interactive" && config.passwordHashCost != "test") {
+    return configError("PASSWORD_HASH_COST must be interactive or test, got '" + config.passwordHashCost + "'");
+  }
   config.port = static_cast<std::uint16_t>(port);
   config.mediaUdpPort = static_cast<std::uint16_t>(mediaPort);
   config.corsOrigins = splitList(corsOrigins);
@@ -196,8 +210,12 @@ Result<void> ensureJwtSecret(Config& config) {
   }
   config.jwtSecret = randomToken(48);
   config.generatedJwtSecret = true;
+  // A hand-edited file may lack its final newline: without one the comment would join the last value.
+  auto existing = readFile(config.envFile);
+  bool needsNewline = existing && !existing->empty() && existing->back() != '\n';
   std::ofstream out(config.envFile, std::ios::app);
   if (!out) return configError("cannot write the generated JWT secret to " + config.envFile);
+  if (needsNewline) out << "\n";
   out << "# generated by fluxmeet --dev on first run\nJWT_SECRET=" << config.jwtSecret << "\n";
   return {};
 }

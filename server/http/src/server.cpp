@@ -146,7 +146,17 @@ asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::str
     std::size_t bodyLimit = match.route ? match.route->options.bodyLimit : 0;
     Response response;
     bool readBody = true;
-    if (auto length = parser.content_length(); length && *length > bodyLimit) {
+    bool answerWithoutBody = false;
+    const bool hasBody = parser.chunked() || parser.content_length().value_or(0) > 0;
+    if (parser.get().version() >= 11 && parser.get().find(bhttp::field::host) == parser.get().end()) {
+      // RFC 9112 section 3.2: a 1.1 request without Host is answered 400.
+      response = errorResponse(ErrorCode::InvalidRequest, "missing Host header");
+      readBody = false;
+    } else if (!match.route && hasBody) {
+      // No route: answer 404/405 without reading a body nobody wants; the connection then closes.
+      answerWithoutBody = true;
+      readBody = false;
+    } else if (auto length = parser.content_length(); length && *length > bodyLimit) {
       response = errorResponse(ErrorCode::PayloadTooLarge,
                                "request body exceeds " + std::to_string(bodyLimit) + " bytes");
       readBody = false;
@@ -174,6 +184,7 @@ asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::str
     } else {
       request.message = parser.release();
       request.message.keep_alive(false);  // the unread body would be taken for the next request
+      if (answerWithoutBody) response = co_await dispatch(request, match);
     }
 
     finishResponse(request, response);
@@ -223,7 +234,8 @@ asio::awaitable<Response> HttpServer::dispatch(Request& request, const RouteMatc
     co_return response;
   }
   if (match.kind == RouteMatch::Kind::NotFound) {
-    bool apiPath = request.path.rfind("/api/", 0) == 0 || request.path == "/api";
+    // API and WebSocket paths never fall back to the web app, so clients get a JSON 404.
+    bool apiPath = request.path.rfind("/api/", 0) == 0 || request.path == "/api" || request.path == "/ws";
     if (!apiPath && staticFiles_) {
       if (auto response = staticFiles_->serve(request)) co_return std::move(*response);
     }

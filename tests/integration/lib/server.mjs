@@ -50,19 +50,27 @@ export function findSanitizerReport(text) {
   return SANITIZER_MARKERS.find((marker) => text.includes(marker)) ?? null;
 }
 
+// Resolves like promise, or after ms with onTimeout()'s value (or rejects if onTimeout throws).
 function withTimeout(promise, ms, onTimeout) {
   let timer;
-  const timeout = new Promise((resolve) => {
-    timer = setTimeout(() => resolve(onTimeout()), ms);
+  const timeout = new Promise((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(onTimeout());
+      } catch (error) {
+        reject(error);
+      }
+    }, ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
  * Spawns fluxmeet with --port 0 in a temp dir and waits for its "listening on" line.
- * Options: env (merged over defaults; null deletes), args (extra flags), dataDir (reuse a dir),
- * secret (JWT secret; random by default), dev (adds --dev and no JWT_SECRET unless given),
- * port (instead of 0; pass null to give no --port at all), webRoot, noDefaults (only args/env given).
+ * Options: env (merged over the defaults; a null value removes the variable, e.g. JWT_SECRET: null),
+ * args (extra flags, which win over the defaults), dataDir (reuse a dir, e.g. after a restart),
+ * webRoot, port (instead of 0; null passes no --port at all so the default applies).
+ * The JWT secret is random unless env.JWT_SECRET is given; it is exposed as server.secret.
  */
 export async function startServer({ env = {}, args = [], dataDir, webRoot = WEB_ROOT, port = 0 } = {}) {
   const ownsDir = !dataDir;
@@ -123,9 +131,9 @@ export async function startServer({ env = {}, args = [], dataDir, webRoot = WEB_
     throw error;
   }
 
-  const host = started.scheme === 'https' ? 'localhost' : '127.0.0.1';
+  // 127.0.0.1 rather than localhost: the server listens on IPv4 only, and localhost may be ::1.
   const server = {
-    url: `${started.scheme}://${host}:${started.port}`,
+    url: `${started.scheme}://127.0.0.1:${started.port}`,
     port: started.port,
     dataDir: dir,
     secret,

@@ -15,7 +15,8 @@ export function FormField({ label, name, value, onChange, error, help, className
   const id = useId();
   const helpId = `${id}-help`;
   const errorId = `${id}-error`;
-  const describedBy = [help ? helpId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
+  // The help text is hidden while an error shows, so only point at what is on the page.
+  const describedBy = error ? errorId : help ? helpId : undefined;
   return (
     <div className={`mb-3 ${className ?? ''}`}>
       <label htmlFor={id} className="form-label fw-medium">

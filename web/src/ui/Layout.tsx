@@ -1,6 +1,5 @@
 import { Suspense, useState } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
-import { logout } from '../api/auth';
 import { useSession } from '../features/auth/session';
 import { strings } from '../i18n/strings';
 import { PageLoader } from './PageLoader';
@@ -18,7 +17,7 @@ function Brand() {
 }
 
 export function Layout() {
-  const { user } = useSession();
+  const { user, signOut: endSession } = useSession();
   const [open, setOpen] = useState(false);
   const navigate = useNavigate();
   const toast = useToast();
@@ -26,11 +25,7 @@ export function Layout() {
 
   const signOut = async () => {
     close();
-    try {
-      await logout();
-    } catch {
-      // The local session is cleared regardless; the server session expires on its own.
-    }
+    await endSession();
     toast.show(strings.nav.signedOut, 'info');
     navigate('/');
   };

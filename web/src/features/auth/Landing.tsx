@@ -6,7 +6,7 @@ export default function Landing() {
   return (
     <>
       <section className="container py-5">
-        <div className="row align-items-center g-5 py-md-4">
+        <div className="row align-items-center gx-4 gx-sm-5 gy-5 py-md-4">
           <div className="col-lg-6">
             <h1 className="hero-title mb-3">{strings.landing.headline}</h1>
             <p className="hero-lead mb-4">{strings.landing.lead}</p>

@@ -1,5 +1,6 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
+import { logout } from '../../api/auth';
 import { api, type ApiClient } from '../../api/client';
 import type { User } from '../../api/types';
 import { PageLoader } from '../../ui/PageLoader';
@@ -8,29 +9,46 @@ interface SessionState {
   /** False until the start-up refresh has answered. */
   ready: boolean;
   user: User | null;
+  /** True after the user signed out on purpose (not after an expired session), until the next sign-in. */
+  signedOut: boolean;
 }
 
-const SessionContext = createContext<SessionState>({ ready: false, user: null });
+interface SessionValue extends SessionState {
+  /** Ends the session on the server and here; never fails (the local session is cleared regardless). */
+  signOut: () => Promise<void>;
+}
+
+const SessionContext = createContext<SessionValue>({ ready: false, user: null, signedOut: false, signOut: async () => undefined });
 
 /**
  * Restores the session on start (the refresh cookie survives reloads; the access token does not)
  * and mirrors the client's signed-in user into React.
  */
 export function SessionProvider({ children, client = api }: { children: ReactNode; client?: ApiClient }) {
-  const [state, setState] = useState<SessionState>({ ready: client.isSignedIn, user: client.currentUser });
+  const [state, setState] = useState<SessionState>({ ready: client.isSignedIn, user: client.currentUser, signedOut: false });
 
   useEffect(() => {
-    const unsubscribe = client.subscribe((user) => setState({ ready: true, user }));
+    const unsubscribe = client.subscribe((user) => setState((s) => ({ ready: true, user, signedOut: user ? false : s.signedOut })));
     if (!client.isSignedIn) {
-      void client.refresh().finally(() => setState({ ready: true, user: client.currentUser }));
+      void client.refresh().finally(() => setState((s) => ({ ...s, ready: true, user: client.currentUser })));
     }
     return unsubscribe;
   }, [client]);
 
-  return <SessionContext.Provider value={state}>{children}</SessionContext.Provider>;
+  const signOut = useCallback(async () => {
+    setState((s) => ({ ...s, signedOut: true }));
+    try {
+      await logout(client);
+    } catch {
+      // The local session is cleared regardless; the server session expires on its own.
+    }
+  }, [client]);
+
+  const value = useMemo(() => ({ ...state, signOut }), [state, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
-export function useSession(): SessionState {
+export function useSession(): SessionValue {
   return useContext(SessionContext);
 }
 
@@ -40,9 +58,11 @@ export interface FromState {
 }
 
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { ready, user } = useSession();
+  const { ready, user, signedOut } = useSession();
   const location = useLocation();
   if (!ready) return <PageLoader />;
+  // Someone who just signed out from an account page goes home, not back to the sign-in form.
+  if (!user && signedOut) return <Navigate to="/" replace />;
   if (!user) {
     const from: FromState = { from: location.pathname + location.search };
     return <Navigate to="/login" replace state={from} />;

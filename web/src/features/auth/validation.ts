@@ -6,9 +6,17 @@ import { strings } from '../../i18n/strings';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MIN_USERNAME = 2;
 export const MAX_USERNAME = 32;
-// As the server's checkUsername: no controls (C0, DEL, C1), line/paragraph separators or
-// bidirectional controls (Unicode TR 9), which could make one name look like another.
-const FORBIDDEN_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u;
+
+/**
+ * As the server's isForbiddenInName: controls (C0, DEL, C1), line and paragraph separators, and
+ * the bidirectional controls that can make one name look like another (Unicode TR 9).
+ */
+function isForbiddenInName(cp: number): boolean {
+  if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return true;
+  if (cp === 0x2028 || cp === 0x2029) return true;
+  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return true;
+  return cp === 0x200e || cp === 0x200f || cp === 0x061c;
+}
 export const MIN_PASSWORD = 8;
 
 export function checkEmail(email: string): string | undefined {
@@ -21,9 +29,9 @@ export function checkUsername(username: string): string | undefined {
   // The forms send the trimmed value; the server counts code points, not UTF-16 units.
   const trimmed = username.trim();
   if (!trimmed) return strings.auth.required(strings.auth.username);
-  const length = [...trimmed].length;
-  if (length < MIN_USERNAME || length > MAX_USERNAME) return strings.auth.usernameInvalid;
-  if (FORBIDDEN_IN_NAME.test(trimmed)) return strings.auth.usernameForbidden;
+  const chars = [...trimmed];
+  if (chars.length < MIN_USERNAME || chars.length > MAX_USERNAME) return strings.auth.usernameInvalid;
+  if (chars.some((c) => isForbiddenInName(c.codePointAt(0) ?? 0))) return strings.auth.usernameForbidden;
   return undefined;
 }
 

@@ -33,7 +33,8 @@ export default function Home() {
 
   return (
     <div className="container py-4 py-md-5">
-      <div className="row g-5 align-items-start">
+      {/* A gutter wider than the container padding (gx-5) would stick out sideways on phones. */}
+      <div className="row gx-4 gx-sm-5 gy-5 align-items-start">
         <section className="col-lg-6" aria-labelledby="home-title">
           {user && <p className="text-secondary mb-2">{strings.home.greeting(user.username)}</p>}
           <h1 id="home-title" className="hero-title mb-3">

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { Meeting } from '../../api/types';
 import {
   emptySchedule,
+  scheduleFromMeeting,
   parseLocalInput,
   toIsoWithOffset,
   toLocalInputValue,
   toMeetingInput,
+  toMeetingPatch,
   validateSchedule,
   type ScheduleValues,
 } from './scheduleValidation';
@@ -71,5 +74,45 @@ describe('dates', () => {
     expect(input).toMatchObject({ title: 'Team sync', kind: 'scheduled', timeZone: 'Europe/Paris', durationMinutes: 90 });
     expect(input.passcode).toBeUndefined();
     expect(new Date(input.startsAt!).getTime()).toBe(new Date(2030, 4, 2, 8, 0).getTime());
+  });
+});
+
+describe('toMeetingPatch', () => {
+  const meeting: Meeting = {
+    code: 'abc-defg-hij',
+    title: 'Team sync',
+    kind: 'scheduled',
+    startsAt: '2030-05-02T09:00:00Z',
+    timeZone: 'Pacific/Auckland',
+    durationMinutes: 60,
+    hasPasscode: true,
+    passcode: 'secret1',
+    settings: { waitingRoom: false, guestsAllowed: true, muteOnEntry: false, screenShare: 'everyone' },
+    host: { id: 1, username: 'alice' },
+    isHost: true,
+    locked: false,
+    createdAt: '2030-05-01T08:00:00Z',
+    startedAt: null,
+    endedAt: null,
+    joinUrl: 'http://localhost/m/abc-defg-hij',
+  };
+  const initial = scheduleFromMeeting(meeting);
+
+  it('sends an empty passcode when the user cleared it, so the server removes it', () => {
+    const patch = toMeetingPatch({ ...initial, passcode: '' }, initial, meeting);
+    expect(patch.passcode).toBe('');
+    expect(patch).not.toHaveProperty('kind');
+  });
+
+  it('keeps the passcode out of the patch when there was none and none was typed', () => {
+    const open = { ...meeting, hasPasscode: false, passcode: undefined };
+    const start = scheduleFromMeeting(open);
+    expect(toMeetingPatch(start, start, open)).not.toHaveProperty('passcode');
+  });
+
+  it('keeps the meeting zone for an unchanged start and sends a new passcode as typed', () => {
+    const patch = toMeetingPatch({ ...initial, passcode: 'newcode' }, initial, meeting);
+    expect(patch.passcode).toBe('newcode');
+    expect(patch.timeZone).toBe('Pacific/Auckland');
   });
 });

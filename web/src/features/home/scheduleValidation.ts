@@ -125,8 +125,9 @@ export function toMeetingInput(values: ScheduleValues, timeZone: string = browse
  * user did not touch keeps the meeting's own zone; a new one is entered in the browser's.
  */
 export function toMeetingPatch(values: ScheduleValues, initial: ScheduleValues, meeting: Meeting): MeetingPatch {
-  const { kind: _kind, ...patch } = toMeetingInput(values, meeting.timeZone);
-  if (!values.passcode && (initial.passcode || meeting.hasPasscode)) (patch as MeetingPatch).passcode = '';
-  if (values.startsAt !== initial.startsAt) (patch as MeetingPatch).timeZone = browserTimeZone();
+  const { kind: _kind, ...input } = toMeetingInput(values, meeting.timeZone);
+  const patch: MeetingPatch = input;
+  if (!values.passcode && (initial.passcode || meeting.hasPasscode)) patch.passcode = '';
+  if (values.startsAt !== initial.startsAt) patch.timeZone = browserTimeZone();
   return patch;
 }

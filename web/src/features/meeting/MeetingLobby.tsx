@@ -36,7 +36,7 @@ export default function MeetingLobby() {
 
   return (
     <div className="container py-5">
-      <div className="row g-5 align-items-center justify-content-center">
+      <div className="row gx-4 gx-sm-5 gy-5 align-items-center justify-content-center">
         <div className="col-md-6 col-lg-5">
           <div className="ratio ratio-16x9 rounded-4 bg-dark text-white-50 d-flex align-items-center justify-content-center">
             <div className="d-flex align-items-center justify-content-center">

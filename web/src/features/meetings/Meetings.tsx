@@ -59,9 +59,9 @@ export default function Meetings() {
         </Tab>
       </Tabs>
 
-      <Modal show={pending !== null} onHide={() => setPending(null)} centered>
+      <Modal show={pending !== null} onHide={() => setPending(null)} centered aria-labelledby="delete-meeting-title">
         <Modal.Header closeButton closeLabel={strings.common.close}>
-          <Modal.Title as="h2" className="h5">
+          <Modal.Title as="h2" className="h5" id="delete-meeting-title">
             {strings.meetings.deleteTitle}
           </Modal.Title>
         </Modal.Header>

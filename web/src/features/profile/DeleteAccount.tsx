@@ -48,10 +48,10 @@ export function DeleteAccount() {
       <button type="button" className="btn btn-outline-danger rounded-pill" onClick={() => setOpen(true)}>
         {strings.profile.deleteButton}
       </button>
-      <Modal show={open} onHide={close} centered>
+      <Modal show={open} onHide={close} centered aria-labelledby="delete-account-title">
         <form onSubmit={(e) => void submit(e)} noValidate>
           <Modal.Header closeButton closeLabel={strings.common.close}>
-            <Modal.Title as="h2" className="h5">
+            <Modal.Title as="h2" className="h5" id="delete-account-title">
               {strings.profile.deleteConfirmTitle}
             </Modal.Title>
           </Modal.Header>

@@ -1,0 +1,20 @@
+#pragma once
+// PeerSink: how a Room reaches one peer's connection. Declared here, implemented by the module
+// that owns connections (server/signal), so the meeting logic runs and is tested without sockets
+// (tests use a fake that records what it was sent).
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace fluxmeet::meeting {
+
+class PeerSink {
+ public:
+  virtual ~PeerSink() = default;
+  // One notification ({"method", "data"} on the wire). Must not call back into the Room.
+  virtual void notify(std::string_view method, const nlohmann::json& data) = 0;
+  // The room dropped this peer (removed, denied, meeting ended): the sink's owner forgets the room.
+  // Not called for a peer's own leave().
+  virtual void leftRoom() = 0;
+};
+
+}  // namespace fluxmeet::meeting

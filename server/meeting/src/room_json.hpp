@@ -1,0 +1,27 @@
+#pragma once
+// JSON views of stored meeting data shared by the Room's files (wire shapes: docs/protocol.md).
+#include <nlohmann/json.hpp>
+
+#include "fluxmeet/common/clock.hpp"
+#include "fluxmeet/store/store.hpp"
+
+namespace fluxmeet::meeting {
+
+inline nlohmann::json chatMessageJson(const store::ChatMessage& message) {
+  return {{"id", message.id},
+          {"peerId", message.senderPeerId},
+          {"senderName", message.senderName},
+          {"text", message.deleted ? std::string() : message.body},
+          {"createdAt", isoUtc(message.createdAt)},
+          {"editedAt", message.editedAt ? nlohmann::json(isoUtc(*message.editedAt)) : nlohmann::json(nullptr)},
+          {"deleted", message.deleted}};
+}
+
+inline nlohmann::json meetingSettingsJson(const store::MeetingSettings& settings) {
+  return {{"waitingRoom", settings.waitingRoom},
+          {"guestsAllowed", settings.guestsAllowed},
+          {"muteOnEntry", settings.muteOnEntry},
+          {"screenShare", settings.screenShare == store::ScreenSharePolicy::HostsOnly ? "hosts" : "everyone"}};
+}
+
+}  // namespace fluxmeet::meeting

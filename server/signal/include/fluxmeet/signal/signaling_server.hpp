@@ -1,0 +1,45 @@
+#pragma once
+// SignalingServer: the WebSocket endpoint /ws (docs/protocol.md). One coroutine per connection
+// on the control io_context; requests are validated against one schema per method and handed to
+// the live meetings (server/meeting). Register with HttpServer::setWebSocketHandler("/ws", &server).
+#include <chrono>
+#include <cstddef>
+#include <memory>
+
+#include "fluxmeet/auth/jwt.hpp"
+#include "fluxmeet/http/metrics.hpp"
+#include "fluxmeet/http/server.hpp"
+#include "fluxmeet/store/store.hpp"
+
+namespace fluxmeet::signal {
+
+struct SignalingOptions {
+  std::chrono::milliseconds reconnectGrace{30000};  // a dropped peer stays in its meeting this long
+  std::size_t maxMessageBytes = 64 * 1024;
+  std::size_t queueMessages = 1024;  // per connection; full -> close 1008
+  std::size_t queueBytes = 4 * 1024 * 1024;
+  std::size_t missedNotifications = 256;  // buffered while reconnecting; more -> fresh snapshot
+  int maxInvalidMessages = 10;
+};
+
+class SignalingCore;
+
+class SignalingServer : public http::WebSocketHandler {
+ public:
+  SignalingServer(boost::asio::io_context& io, store::Store& store, const auth::JwtCodec& jwt, http::Metrics& metrics,
+                  SignalingOptions options = {});
+  ~SignalingServer() override;
+  SignalingServer(const SignalingServer&) = delete;
+  SignalingServer& operator=(const SignalingServer&) = delete;
+
+  void accept(http::PlainStream stream, http::BeastRequest request, std::string remoteIp) override;
+  void accept(http::TlsStream stream, http::BeastRequest request, std::string remoteIp) override;
+
+  // Shutdown: closes every connection with 1001 (going away).
+  void closeAll();
+
+ private:
+  std::unique_ptr<SignalingCore> core_;
+};
+
+}  // namespace fluxmeet::signal

@@ -1,0 +1,172 @@
+// The method table of docs/protocol.md: one schema per method, declared as data, and the
+// handler it leads to. Validation happens once, here, before any handler runs.
+#include <array>
+#include <string_view>
+
+#include "fluxmeet/http/json_schema.hpp"
+#include "signaling_core.hpp"
+
+namespace fluxmeet::signal {
+
+namespace {
+
+using http::FieldRule;
+using http::JsonType;
+using http::Schema;
+using json = nlohmann::json;
+
+const std::vector<std::string> kKinds{"audio", "video", "screen"};
+const std::vector<std::string> kEmoji{"👍", "👏", "😂", "❤️", "🎉", "😮", "🤔", "🙌"};
+
+FieldRule peerIdRule() {
+  return {.name = "peerId", .type = JsonType::String, .required = true, .minLength = 1, .maxLength = 64};
+}
+FieldRule textRule() { return {.name = "text", .type = JsonType::String, .required = true, .minLength = 1, .maxLength = 4000}; }
+FieldRule messageIdRule() { return {.name = "id", .type = JsonType::Integer, .required = true, .minimum = 1}; }
+FieldRule nameRule(bool required) {
+  return {.name = "displayName", .type = JsonType::String, .required = required, .minLength = 1, .maxLength = 64};
+}
+
+const Schema kEmpty{};
+const Schema kHello{{
+    {.name = "token", .type = JsonType::String, .required = true, .minLength = 1, .maxLength = auth::kMaxTokenLength},
+    {.name = "resumeToken", .type = JsonType::String, .minLength = 1, .maxLength = 128},
+}};
+const Schema kJoin{{
+    {.name = "code", .type = JsonType::String, .required = true, .minLength = 1, .maxLength = 64},
+    {.name = "passcode", .type = JsonType::String, .maxLength = 64},
+    nameRule(false),
+}};
+const Schema kChatSend{{textRule()}};
+const Schema kChatHistory{{
+    {.name = "before", .type = JsonType::Integer, .minimum = 1},
+    {.name = "limit", .type = JsonType::Integer, .minimum = 1, .maximum = 100},
+}};
+const Schema kChatEdit{{messageIdRule(), textRule()}};
+const Schema kChatDelete{{messageIdRule()}};
+const Schema kSetName{{nameRule(true)}};
+const Schema kReaction{{{.name = "emoji", .type = JsonType::String, .required = true, .oneOf = kEmoji}}};
+const Schema kUnmute{{{.name = "kind", .type = JsonType::String, .required = true, .oneOf = kKinds}}};
+const Schema kMute{{peerIdRule(), {.name = "kind", .type = JsonType::String, .required = true, .oneOf = kKinds}}};
+const Schema kMuteAll{{{.name = "kind", .type = JsonType::String, .oneOf = kKinds}}};
+const Schema kRemove{{peerIdRule(), {.name = "ban", .type = JsonType::Boolean}}};
+const Schema kSetRole{{peerIdRule(),
+                       {.name = "role", .type = JsonType::String, .required = true, .oneOf = {"cohost", "participant"}}}};
+const Schema kPeerTarget{{peerIdRule()}};
+const Schema kSettings{{
+    {.name = "waitingRoom", .type = JsonType::Boolean},
+    {.name = "guestsAllowed", .type = JsonType::Boolean},
+    {.name = "muteOnEntry", .type = JsonType::Boolean},
+    {.name = "screenShare", .type = JsonType::String, .oneOf = {"everyone", "hosts"}},
+}};
+
+enum class Needs { Session, Room };
+
+using Handler = Result<json> (*)(MethodContext&, const json&);
+
+struct MethodSpec {
+  std::string_view name;
+  const Schema* schema;
+  Needs needs;
+  Handler handler;
+};
+
+meeting::Room& room(MethodContext& c) { return *c.room; }
+const std::string& self(MethodContext& c) { return c.session->peerId; }
+meeting::MediaKind kindOf(const json& data, const char* field = "kind") {
+  return meeting::parseMediaKind(data.value(field, "audio")).value_or(meeting::MediaKind::Audio);
+}
+
+const MethodSpec kMethods[] = {
+    {"join", &kJoin, Needs::Session, [](MethodContext& c, const json& d) { return c.core.join(c, d); }},
+    {"leave", &kEmpty, Needs::Session, [](MethodContext& c, const json&) { return c.core.leave(c); }},
+    {"chat.send", &kChatSend, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).chatSend(self(c), d["text"].get<std::string>()); }},
+    {"chat.history", &kChatHistory, Needs::Room,
+     [](MethodContext& c, const json& d) {
+       return room(c).chatHistory(self(c), d.value("before", store::Id{0}), d.value("limit", 50));
+     }},
+    {"chat.edit", &kChatEdit, Needs::Room,
+     [](MethodContext& c, const json& d) {
+       return room(c).chatEdit(self(c), d["id"].get<store::Id>(), d["text"].get<std::string>());
+     }},
+    {"chat.delete", &kChatDelete, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).chatDelete(self(c), d["id"].get<store::Id>()); }},
+    {"setName", &kSetName, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).setName(self(c), d["displayName"].get<std::string>()); }},
+    {"raiseHand", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).setHand(self(c), true); }},
+    {"lowerHand", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).setHand(self(c), false); }},
+    {"reaction", &kReaction, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).reaction(self(c), d["emoji"].get<std::string>()); }},
+    {"peer.unmute", &kUnmute, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).unmuteSelf(self(c), kindOf(d)); }},
+    {"peer.mute", &kMute, Needs::Room,
+     [](MethodContext& c, const json& d) {
+       return room(c).mute(self(c), d["peerId"].get<std::string>(), kindOf(d));
+     }},
+    {"peer.muteAll", &kMuteAll, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).muteAll(self(c), kindOf(d)); }},
+    {"peer.remove", &kRemove, Needs::Room,
+     [](MethodContext& c, const json& d) {
+       return room(c).remove(self(c), d["peerId"].get<std::string>(), d.value("ban", false));
+     }},
+    {"peer.setRole", &kSetRole, Needs::Room,
+     [](MethodContext& c, const json& d) {
+       auto role = store::parseRole(d["role"].get<std::string>()).value_or(store::Role::Participant);
+       return room(c).setRole(self(c), d["peerId"].get<std::string>(), role);
+     }},
+    {"lobby.admit", &kPeerTarget, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).admit(self(c), d["peerId"].get<std::string>()); }},
+    {"lobby.deny", &kPeerTarget, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).deny(self(c), d["peerId"].get<std::string>()); }},
+    {"meeting.lock", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).setLocked(self(c), true); }},
+    {"meeting.unlock", &kEmpty, Needs::Room,
+     [](MethodContext& c, const json&) { return room(c).setLocked(self(c), false); }},
+    {"meeting.end", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).end(self(c)); }},
+    {"meeting.updateSettings", &kSettings, Needs::Room,
+     [](MethodContext& c, const json& d) {
+       meeting::SettingsChange change{.waitingRoom = http::optionalField<bool>(d, "waitingRoom"),
+                                      .guestsAllowed = http::optionalField<bool>(d, "guestsAllowed"),
+                                      .muteOnEntry = http::optionalField<bool>(d, "muteOnEntry")};
+       if (auto share = http::optionalField<std::string>(d, "screenShare")) {
+         change.screenShare = *share == "hosts" ? store::ScreenSharePolicy::HostsOnly : store::ScreenSharePolicy::Everyone;
+       }
+       return room(c).updateSettings(self(c), change);
+     }},
+};
+
+}  // namespace
+
+bool isMediaMethod(std::string_view method) {
+  static constexpr std::array<std::string_view, 11> kMedia{
+      "getRouterRtpCapabilities", "createTransport", "connectTransport", "produce",        "closeProducer",
+      "pauseProducer",            "resumeProducer",  "consume",          "resumeConsumer", "setPreferredLayers",
+      "restartIce"};
+  for (auto name : kMedia) {
+    if (name == method) return true;
+  }
+  return false;
+}
+
+bool isClientMistake(const Error& error) {
+  return error.code == ErrorCode::InvalidRequest || error.code == ErrorCode::ValidationFailed ||
+         (error.code == ErrorCode::NotFound && error.field == "method");
+}
+
+Result<json> dispatch(MethodContext& context, const Request& request) {
+  if (request.method == "hello") {
+    if (auto valid = http::validate(request.data, kHello); !valid) return valid.error();
+    return context.core.hello(context, request.data);
+  }
+  for (const auto& spec : kMethods) {
+    if (spec.name != request.method) continue;
+    if (auto valid = http::validate(request.data, *spec.schema); !valid) return valid.error();
+    if (spec.needs == Needs::Room && !context.room) {
+      return makeError(ErrorCode::Unprocessable, "join a meeting first");
+    }
+    return spec.handler(context, request.data);
+  }
+  return makeError(ErrorCode::NotFound, "unknown method '" + request.method + "'", "method");
+}
+
+}  // namespace fluxmeet::signal

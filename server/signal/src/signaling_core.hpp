@@ -1,0 +1,73 @@
+#pragma once
+// SignalingCore: the state behind SignalingServer (sessions, resume tokens, rooms) and the
+// handling of every message. methods.cpp holds the method table; this file the session logic.
+#include <boost/asio/io_context.hpp>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "connection.hpp"
+#include "envelope.hpp"
+#include "fluxmeet/auth/jwt.hpp"
+#include "fluxmeet/http/metrics.hpp"
+#include "fluxmeet/meeting/room_registry.hpp"
+#include "fluxmeet/signal/signaling_server.hpp"
+#include "peer_session.hpp"
+
+namespace fluxmeet::signal {
+
+// What a method handler gets. `after` holds messages sent right after the response (a resumed
+// peer's missed notifications).
+struct MethodContext {
+  SignalingCore& core;
+  Connection& connection;
+  PeerSession* session;  // null before hello
+  meeting::Room* room;   // the session's room, or null
+  std::vector<std::string> after;
+};
+
+class SignalingCore : public ConnectionListener {
+ public:
+  SignalingCore(boost::asio::io_context& io, store::Store& store, const auth::JwtCodec& jwt, http::Metrics& metrics,
+                SignalingOptions options);
+
+  void onOpened(Connection& connection) override;
+  void onText(Connection& connection, std::string_view text) override;
+  void onBinary(Connection& connection) override;
+  void onClosed(Connection& connection) override;
+  void closeAll();
+
+  // Used by the method handlers (methods.cpp).
+  Result<nlohmann::json> hello(MethodContext& context, const nlohmann::json& data);
+  Result<nlohmann::json> join(MethodContext& context, const nlohmann::json& data);
+  Result<nlohmann::json> leave(MethodContext& context);
+
+  boost::asio::io_context& io_;
+  store::Store& store_;
+  const auth::JwtCodec& jwt_;
+  http::Metrics& metrics_;
+  SignalingOptions options_;
+  ConnectionLimits limits_;
+  meeting::RoomRegistry registry_;
+  std::map<std::string, std::shared_ptr<PeerSession>> sessions_;  // by peerId
+  std::map<std::string, std::string> resumeIndex_;                // resumeToken -> peerId
+  std::set<Connection*> connections_;
+
+ private:
+  Result<Identity> authenticate(const std::string& token);
+  void countInvalid(Connection& connection);
+  void startGrace(const std::shared_ptr<PeerSession>& session);
+  void forget(const std::string& peerId);
+  void resume(MethodContext& context, const std::shared_ptr<PeerSession>& session);
+};
+
+// Dispatches one validated request (methods.cpp). Fills `data` or returns the error.
+Result<nlohmann::json> dispatch(MethodContext& context, const Request& request);
+// True for the errors that count towards the invalid-message limit.
+bool isClientMistake(const Error& error);
+// Methods of the media plane, answered with not_implemented until it lands.
+bool isMediaMethod(std::string_view method);
+
+}  // namespace fluxmeet::signal

@@ -1,0 +1,28 @@
+#include "fluxmeet/signal/signaling_server.hpp"
+
+#include "signaling_core.hpp"
+#include "ws_connection.hpp"
+
+namespace fluxmeet::signal {
+
+SignalingServer::SignalingServer(boost::asio::io_context& io, store::Store& store, const auth::JwtCodec& jwt,
+                                 http::Metrics& metrics, SignalingOptions options)
+    : core_(std::make_unique<SignalingCore>(io, store, jwt, metrics, options)) {}
+
+SignalingServer::~SignalingServer() = default;
+
+void SignalingServer::accept(http::PlainStream stream, http::BeastRequest request, std::string remoteIp) {
+  auto connection = std::make_shared<WsConnection<http::PlainStream>>(std::move(stream), std::move(request),
+                                                                      std::move(remoteIp), *core_, core_->limits_);
+  WsConnection<http::PlainStream>::start(std::move(connection));
+}
+
+void SignalingServer::accept(http::TlsStream stream, http::BeastRequest request, std::string remoteIp) {
+  auto connection = std::make_shared<WsConnection<http::TlsStream>>(std::move(stream), std::move(request),
+                                                                    std::move(remoteIp), *core_, core_->limits_);
+  WsConnection<http::TlsStream>::start(std::move(connection));
+}
+
+void SignalingServer::closeAll() { core_->closeAll(); }
+
+}  // namespace fluxmeet::signal

@@ -1,0 +1,60 @@
+// Debian's Chromium driven by playwright-core (no browser download), with the two screen sizes
+// the tests use and a helper that saves screenshots for people to look at.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const artifactsDir = join(repoRoot, 'test-artifacts/e2e');
+
+/** Every wait in these tests is bounded by one of these. */
+export const ACTION_TIMEOUT_MS = 10_000;
+export const NAVIGATION_TIMEOUT_MS = 15_000;
+export const TEST_TIMEOUT_MS = 90_000;
+
+export const DESKTOP = { name: 'desktop', viewport: { width: 1280, height: 800 } };
+export const PHONE = { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    timeout: 30_000,
+    args: [
+      // The tests run as root, where Chromium's sandbox cannot start.
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+    ],
+  });
+}
+
+/**
+ * A fresh browser profile (cookies, storage) at one screen size, pointed at the server. Uncaught
+ * page errors are collected in `context.pageErrors` so a test can assert there were none.
+ */
+export async function newContext(browser, server, device = DESKTOP) {
+  const { name: _name, ...options } = device;
+  const context = await browser.newContext({ ...options, baseURL: server.url, acceptDownloads: true, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+  context.pageErrors = [];
+  context.on('page', (page) => page.on('pageerror', (error) => context.pageErrors.push(error.message)));
+  return context;
+}
+
+/** Saves a full-page PNG as test-artifacts/e2e/<name>.png and returns its path. */
+export async function screenshot(page, name) {
+  mkdirSync(artifactsDir, { recursive: true });
+  const path = join(artifactsDir, `${name}.png`);
+  // Let transitions (toasts, modals, tab fades) settle so the picture shows the resting state.
+  await page.waitForTimeout(400);
+  await page.screenshot({ path, fullPage: true, animations: 'disabled', timeout: ACTION_TIMEOUT_MS });
+  return path;
+}

@@ -1,0 +1,210 @@
+#include "fluxmeet/media/srtp/srtp_session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace fluxmeet::media::srtp {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+SrtpKeys keysFor(SrtpProfile profile, uint8_t seed) {
+  SrtpKeys keys;
+  for (size_t i = 0; i < srtpMasterKeyLength(profile); ++i) keys.key.push_back(seed + i);
+  for (size_t i = 0; i < srtpMasterSaltLength(profile); ++i) keys.salt.push_back(seed * 3 + i);
+  return keys;
+}
+
+Bytes rtpPacket(uint16_t sequence, uint32_t ssrc = 0x01020304, size_t payloadSize = 200) {
+  Bytes packet = {0x80,
+                  0x6F,
+                  static_cast<uint8_t>(sequence >> 8),
+                  static_cast<uint8_t>(sequence),
+                  0x00,
+                  0x01,
+                  0x00,
+                  0x00,
+                  static_cast<uint8_t>(ssrc >> 24),
+                  static_cast<uint8_t>(ssrc >> 16),
+                  static_cast<uint8_t>(ssrc >> 8),
+                  static_cast<uint8_t>(ssrc)};
+  for (size_t i = 0; i < payloadSize; ++i) packet.push_back(static_cast<uint8_t>(i ^ sequence));
+  return packet;
+}
+
+Bytes rtcpReceiverReport() {
+  Bytes packet = {0x81, 0xC9, 0x00, 0x07, 0x01, 0x02, 0x03, 0x04};
+  for (int i = 0; i < 24; ++i) packet.push_back(static_cast<uint8_t>(i));
+  return packet;
+}
+
+size_t tagLength(SrtpProfile profile) {
+  return profile == SrtpProfile::AeadAes128Gcm ? 16 : 10;  // RFC 7714 / RFC 3711 section 4.2
+}
+
+class SrtpSessionTest : public ::testing::TestWithParam<SrtpProfile> {
+ protected:
+  void SetUp() override {
+    auto outbound =
+        SrtpSession::create(SrtpDirection::Outbound, GetParam(), keysFor(GetParam(), 7));
+    auto inbound = SrtpSession::create(SrtpDirection::Inbound, GetParam(), keysFor(GetParam(), 7));
+    ASSERT_TRUE(outbound.ok() && inbound.ok());
+    sender_ = std::move(outbound.value());
+    receiver_ = std::move(inbound.value());
+  }
+
+  // Protects `plain` into a buffer with trailer room; returns the protected bytes.
+  Bytes protect(const Bytes& plain, bool rtcp = false) {
+    Bytes buffer = plain;
+    size_t length = buffer.size();
+    buffer.resize(length + SrtpSession::kRtcpTrailerRoom);
+    SrtpStatus status =
+        rtcp ? sender_->protectRtcp(buffer, length) : sender_->protectRtp(buffer, length);
+    EXPECT_EQ(status, SrtpStatus::Ok);
+    buffer.resize(length);
+    return buffer;
+  }
+
+  SrtpStatus unprotect(Bytes& packet, bool rtcp = false) {
+    size_t length = packet.size();
+    SrtpStatus status =
+        rtcp ? receiver_->unprotectRtcp(packet, length) : receiver_->unprotectRtp(packet, length);
+    packet.resize(length);
+    return status;
+  }
+
+  std::unique_ptr<SrtpSession> sender_;
+  std::unique_ptr<SrtpSession> receiver_;
+};
+
+TEST_P(SrtpSessionTest, RtpRoundTrip) {
+  for (uint16_t sequence = 65530; sequence != 6; ++sequence) {  // across the ROC wrap
+    const Bytes plain = rtpPacket(sequence);
+    Bytes wire = protect(plain);
+    ASSERT_EQ(wire.size(), plain.size() + tagLength(GetParam()));
+    EXPECT_TRUE(std::equal(plain.begin(), plain.begin() + 12, wire.begin()));  // header clear
+    EXPECT_FALSE(std::equal(plain.begin() + 12, plain.end(), wire.begin() + 12));
+    ASSERT_EQ(unprotect(wire), SrtpStatus::Ok);
+    EXPECT_EQ(wire, plain);
+  }
+}
+
+TEST_P(SrtpSessionTest, RtcpRoundTrip) {
+  for (int i = 0; i < 3; ++i) {
+    const Bytes plain = rtcpReceiverReport();
+    Bytes wire = protect(plain, true);
+    // RFC 3711 section 3.4: E flag + 31-bit index, then the tag.
+    ASSERT_EQ(wire.size(), plain.size() + 4 + tagLength(GetParam()));
+    ASSERT_EQ(unprotect(wire, true), SrtpStatus::Ok);
+    EXPECT_EQ(wire, plain);
+  }
+}
+
+TEST_P(SrtpSessionTest, TamperedPacketsAreRejected) {
+  Bytes wire = protect(rtpPacket(100));
+  Bytes payloadFlipped = wire;
+  payloadFlipped[40] ^= 0x01;
+  EXPECT_EQ(unprotect(payloadFlipped), SrtpStatus::AuthFailed);
+  Bytes tagFlipped = wire;
+  tagFlipped.back() ^= 0x80;
+  EXPECT_EQ(unprotect(tagFlipped), SrtpStatus::AuthFailed);
+  Bytes headerFlipped = wire;
+  headerFlipped[1] ^= 0x01;  // payload type is authenticated too
+  EXPECT_EQ(unprotect(headerFlipped), SrtpStatus::AuthFailed);
+  // The untouched packet still decrypts: failed attempts do not poison the replay list.
+  EXPECT_EQ(unprotect(wire), SrtpStatus::Ok);
+
+  Bytes rtcp = protect(rtcpReceiverReport(), true);
+  rtcp[10] ^= 0x04;
+  EXPECT_EQ(unprotect(rtcp, true), SrtpStatus::AuthFailed);
+}
+
+TEST_P(SrtpSessionTest, ReplayedPacketsAreRejected) {
+  const Bytes wire = protect(rtpPacket(500));
+  Bytes first = wire;
+  ASSERT_EQ(unprotect(first), SrtpStatus::Ok);
+  Bytes again = wire;
+  EXPECT_EQ(unprotect(again), SrtpStatus::Replayed);
+
+  const Bytes rtcp = protect(rtcpReceiverReport(), true);
+  Bytes rtcpFirst = rtcp;
+  ASSERT_EQ(unprotect(rtcpFirst, true), SrtpStatus::Ok);
+  Bytes rtcpAgain = rtcp;
+  EXPECT_EQ(unprotect(rtcpAgain, true), SrtpStatus::Replayed);
+}
+
+TEST_P(SrtpSessionTest, ReorderedPacketsInsideTheWindowAreAccepted) {
+  Bytes late = protect(rtpPacket(1000));
+  Bytes early = protect(rtpPacket(1001));
+  EXPECT_EQ(unprotect(early), SrtpStatus::Ok);
+  EXPECT_EQ(unprotect(late), SrtpStatus::Ok);
+}
+
+TEST_P(SrtpSessionTest, WrongKeyFailsAuthentication) {
+  auto stranger = SrtpSession::create(SrtpDirection::Inbound, GetParam(), keysFor(GetParam(), 99));
+  ASSERT_TRUE(stranger.ok());
+  Bytes wire = protect(rtpPacket(1));
+  size_t length = wire.size();
+  EXPECT_EQ(stranger.value()->unprotectRtp(wire, length), SrtpStatus::AuthFailed);
+}
+
+TEST_P(SrtpSessionTest, RefusesTooSmallBuffersShortPacketsAndWrongDirection) {
+  Bytes buffer = rtpPacket(1);
+  size_t length = buffer.size();
+  buffer.resize(length + SrtpSession::kRtpTrailerRoom - 1);
+  EXPECT_EQ(sender_->protectRtp(buffer, length), SrtpStatus::BufferTooSmall);
+  EXPECT_EQ(length, rtpPacket(1).size());  // untouched on failure
+
+  Bytes tiny(8 + SrtpSession::kRtpTrailerRoom, 0x80);
+  size_t tinyLength = 8;
+  EXPECT_EQ(sender_->protectRtp(tiny, tinyLength), SrtpStatus::BadPacket);
+  EXPECT_EQ(receiver_->unprotectRtp(tiny, tinyLength), SrtpStatus::BadPacket);
+  size_t overlong = tiny.size() + 1;
+  EXPECT_EQ(receiver_->unprotectRtp(tiny, overlong), SrtpStatus::BadPacket);
+
+  buffer.resize(length + SrtpSession::kRtcpTrailerRoom);
+  EXPECT_EQ(receiver_->protectRtp(buffer, length), SrtpStatus::BadPacket);
+  EXPECT_EQ(sender_->unprotectRtp(buffer, length), SrtpStatus::BadPacket);
+}
+
+TEST_P(SrtpSessionTest, RemoveStreamForgetsOneSsrc) {
+  Bytes wire = protect(rtpPacket(42, 0xAABBCCDD));
+  Bytes copy = wire;
+  ASSERT_EQ(unprotect(copy), SrtpStatus::Ok);
+  EXPECT_TRUE(receiver_->removeStream(0xAABBCCDD));
+  EXPECT_FALSE(receiver_->removeStream(0xAABBCCDD));
+  EXPECT_FALSE(receiver_->removeStream(0x12345678));
+  // A fresh stream has a fresh replay list, so the old packet is accepted again.
+  EXPECT_EQ(unprotect(wire), SrtpStatus::Ok);
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, SrtpSessionTest,
+                         ::testing::Values(SrtpProfile::AeadAes128Gcm,
+                                           SrtpProfile::AesCm128HmacSha1_80),
+                         [](const auto& info) {
+                           return info.param == SrtpProfile::AeadAes128Gcm ? "AeadAes128Gcm"
+                                                                           : "AesCm128HmacSha1_80";
+                         });
+
+TEST(SrtpSessionCreateTest, RejectsKeysOfTheWrongLength) {
+  SrtpKeys gcmKeys = keysFor(SrtpProfile::AeadAes128Gcm, 1);  // 12-byte salt
+  EXPECT_FALSE(
+      SrtpSession::create(SrtpDirection::Inbound, SrtpProfile::AesCm128HmacSha1_80, gcmKeys).ok());
+  gcmKeys.key.pop_back();
+  EXPECT_FALSE(
+      SrtpSession::create(SrtpDirection::Inbound, SrtpProfile::AeadAes128Gcm, gcmKeys).ok());
+}
+
+TEST(SrtpProfileTest, NamesAndLengths) {
+  EXPECT_EQ(srtpProfileName(SrtpProfile::AeadAes128Gcm), "SRTP_AEAD_AES_128_GCM");
+  EXPECT_EQ(srtpProfileName(SrtpProfile::AesCm128HmacSha1_80), "SRTP_AES128_CM_SHA1_80");
+  EXPECT_EQ(srtpMasterKeyLength(SrtpProfile::AeadAes128Gcm), 16u);
+  EXPECT_EQ(srtpMasterSaltLength(SrtpProfile::AeadAes128Gcm), 12u);
+  EXPECT_EQ(srtpMasterKeyLength(SrtpProfile::AesCm128HmacSha1_80), 16u);
+  EXPECT_EQ(srtpMasterSaltLength(SrtpProfile::AesCm128HmacSha1_80), 14u);
+  EXPECT_EQ(srtpStatusName(SrtpStatus::Replayed), "replayed");
+}
+
+}  // namespace
+}  // namespace fluxmeet::media::srtp
