@@ -55,7 +55,8 @@ describe('configuration', () => {
   it('out-of-range port, bad log level, unsupported database, bad PUBLIC_URL: exit 2', async () => {
     const env = { JWT_SECRET: secret };
     assertConfigError(await runBinary([...dbArgs, '--port', '70000'], env, dir), /port/i);
-    assertConfigError(await runBinary(dbArgs, { ...env, PORT: '-1' }, dir), /port/i);
+    // No --port flag here: a flag would (rightly) override the bad environment value.
+    assertConfigError(await runBinary(dbArgs.slice(2), { ...env, PORT: '-1' }, dir), /port/i);
     assertConfigError(await runBinary([...dbArgs, '--log-level', 'chatty'], env, dir), /log-level|chatty/i);
     assertConfigError(await runBinary(dbArgs, { ...env, LOG_LEVEL: 'loud' }, dir), /log-level|loud/i);
     assertConfigError(await runBinary([...dbArgs, '--database-url', 'postgres://x'], env, dir), /DATABASE_URL/);
