@@ -1,6 +1,9 @@
 # Flux Meet: `make run` and `make test` are the two commands; everything else is a helper.
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
+# ccache keyed on paths relative to the checkout, so a fresh clone (CI) reuses earlier builds.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 CMAKE_COMMON := -G "Unix Makefiles" -DCMAKE_CXX_COMPILER_LAUNCHER=$(shell command -v ccache)
 
 .PHONY: setup build build-test web run test fuzz bench dev-cert clean format

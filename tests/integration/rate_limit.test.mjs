@@ -82,3 +82,33 @@ describe('register and forgot-password rate limits', () => {
     assertRateLimited(await api(server, 'POST', '/api/v1/auth/forgot-password', { body: { email: uniqueEmail() } }));
   });
 });
+
+describe('password work is bounded', () => {
+  let server;
+  let account;
+  before(async () => {
+    // Real Argon2id cost (~120 ms per verification) so that a burst outlasts the pool.
+    server = await startServer({ args: ['--password-hash-cost', 'interactive'] });
+    account = await registerUser(server);
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('a burst of 40 logins: at most 16 queue for Argon2id, the rest get 503 with Retry-After', async () => {
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, () => login(server, account.email, 'wrong password here').then((r) => r.response)),
+    );
+    const statuses = burst.map((response) => response.status);
+    const refused = burst.filter((response) => response.status === 503);
+    assert.ok(statuses.every((status) => status === 401 || status === 503), statuses.join(','));
+    assert.ok(statuses.filter((status) => status === 401).length <= 16, statuses.join(','));
+    assert.ok(refused.length >= 1, statuses.join(','));
+    for (const response of refused) {
+      assert.equal(response.json.error.code, 'unavailable');
+      assert.equal(response.headers['retry-after'], '1');
+    }
+    // Once the queue drains, the right password works again.
+    assert.equal((await login(server, account.email, account.password)).response.status, 200);
+  });
+});

@@ -27,6 +27,7 @@ struct Api::State {
   RateLimiter registerByIp;
   RateLimiter resetByIp;
   std::string dummyPasswordHash;  // verified against when the email is unknown, so timing does not tell
+  int passwordWorkInFlight = 0;   // handlers holding a PasswordWorkSlot (control thread only)
 };
 using State = Api::State;
 
@@ -52,6 +53,23 @@ boost::asio::awaitable<std::invoke_result_t<F&>> runBlocking(boost::asio::thread
       boost::asio::use_awaitable);
   co_return std::move(*result);
 }
+
+// Argon2id costs ~120 ms of a pool thread. Handlers that hash or verify passwords hold a slot;
+// past kMaxPasswordWork queued or running, new ones get 503 + Retry-After at once, so a flood of
+// logins (or connections that gave up waiting) cannot queue minutes of CPU behind each other.
+constexpr int kMaxPasswordWork = 16;
+class PasswordWorkSlot {
+ public:
+  explicit PasswordWorkSlot(State& state) : state_(state) { ++state_.passwordWorkInFlight; }
+  ~PasswordWorkSlot() { --state_.passwordWorkInFlight; }
+  PasswordWorkSlot(const PasswordWorkSlot&) = delete;
+  PasswordWorkSlot& operator=(const PasswordWorkSlot&) = delete;
+  static bool saturated(const State& state) { return state.passwordWorkInFlight >= kMaxPasswordWork; }
+
+ private:
+  State& state_;
+};
+http::Response serverBusy();
 
 struct AuthedUser {
   store::User user;

@@ -94,6 +94,12 @@ nlohmann::json meetingJson(const store::Meeting& meeting, bool hostView, const s
   return view;
 }
 
+http::Response serverBusy() {
+  auto response = http::errorResponse(ErrorCode::Unavailable, "the server is busy signing people in; try again shortly");
+  response.set(http::bhttp::field::retry_after, "1");
+  return response;
+}
+
 http::Response rateLimited(int retryAfterSeconds) {
   auto response = http::errorResponse(ErrorCode::RateLimited, "too many attempts; try again in " +
                                                                   std::to_string(retryAfterSeconds) + " s");

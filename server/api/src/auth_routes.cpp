@@ -84,6 +84,8 @@ Result<Response> startSession(State& state, const Request& request, const store:
 }
 
 asio::awaitable<Response> registerUser(State& state, Request& request) {
+  if (PasswordWorkSlot::saturated(state)) co_return serverBusy();
+  PasswordWorkSlot slot(state);
   if (auto decision = state.registerByIp.take(request.remoteIp, std::chrono::steady_clock::now()); !decision.allowed) {
     co_return rateLimited(decision.retryAfterSeconds);
   }
@@ -116,6 +118,8 @@ asio::awaitable<Response> registerUser(State& state, Request& request) {
 }
 
 asio::awaitable<Response> login(State& state, Request& request) {
+  if (PasswordWorkSlot::saturated(state)) co_return serverBusy();
+  PasswordWorkSlot slot(state);
   auto body = readJsonBody(request, kLoginSchema);
   if (!body) co_return http::errorResponse(body.error());
   std::string email = (*body)["email"].get<std::string>();
@@ -225,6 +229,8 @@ asio::awaitable<Response> forgotPassword(State& state, Request& request) {
 }
 
 asio::awaitable<Response> resetPassword(State& state, Request& request) {
+  if (PasswordWorkSlot::saturated(state)) co_return serverBusy();
+  PasswordWorkSlot slot(state);
   auto body = readJsonBody(request, kResetSchema);
   if (!body) co_return http::errorResponse(body.error());
   std::string password = (*body)["password"].get<std::string>();

@@ -64,6 +64,8 @@ asio::awaitable<Response> updateMe(State& state, Request& request) {
 }
 
 asio::awaitable<Response> changePassword(State& state, Request& request) {
+  if (PasswordWorkSlot::saturated(state)) co_return serverBusy();
+  PasswordWorkSlot slot(state);
   auto authed = authenticate(state, request);
   if (!authed) co_return http::errorResponse(authed.error());
   auto body = readJsonBody(request, kPasswordSchema);
@@ -90,6 +92,8 @@ asio::awaitable<Response> changePassword(State& state, Request& request) {
 }
 
 asio::awaitable<Response> deleteMe(State& state, Request& request) {
+  if (PasswordWorkSlot::saturated(state)) co_return serverBusy();
+  PasswordWorkSlot slot(state);
   auto authed = authenticate(state, request);
   if (!authed) co_return http::errorResponse(authed.error());
   auto body = readJsonBody(request, kDeleteSchema);
