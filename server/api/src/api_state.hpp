@@ -95,6 +95,12 @@ nlohmann::json meetingJson(const store::Meeting& meeting, bool hostView, const s
 
 http::Response rateLimited(int retryAfterSeconds);
 
+// Adapts `awaitable<Response> handler(State&, Request&)` to the router's Handler signature.
+template <class Fn>
+http::Handler withState(State& state, Fn handler) {
+  return [&state, handler](http::Request& request) { return handler(state, request); };
+}
+
 void registerAuthRoutes(http::Router& router, State& state);
 void registerUserRoutes(http::Router& router, State& state);
 void registerMeetingRoutes(http::Router& router, State& state);

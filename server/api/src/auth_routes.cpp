@@ -252,13 +252,12 @@ asio::awaitable<Response> resetPassword(State& state, Request& request) {
 
 void registerAuthRoutes(http::Router& router, State& state) {
   using bhttp::verb;
-  auto bind = [&state](auto fn) { return [&state, fn](Request& request) { return fn(state, request); }; };
-  router.add(verb::post, "/api/v1/auth/register", bind(registerUser));
-  router.add(verb::post, "/api/v1/auth/login", bind(login));
-  router.add(verb::post, "/api/v1/auth/refresh", bind(refresh), {.bodyLimit = 1024});
-  router.add(verb::post, "/api/v1/auth/logout", bind(logout), {.bodyLimit = 1024});
-  router.add(verb::post, "/api/v1/auth/forgot-password", bind(forgotPassword));
-  router.add(verb::post, "/api/v1/auth/reset-password", bind(resetPassword));
+  router.add(verb::post, "/api/v1/auth/register", withState(state, registerUser));
+  router.add(verb::post, "/api/v1/auth/login", withState(state, login));
+  router.add(verb::post, "/api/v1/auth/refresh", withState(state, refresh), {.bodyLimit = 1024});
+  router.add(verb::post, "/api/v1/auth/logout", withState(state, logout), {.bodyLimit = 1024});
+  router.add(verb::post, "/api/v1/auth/forgot-password", withState(state, forgotPassword));
+  router.add(verb::post, "/api/v1/auth/reset-password", withState(state, resetPassword));
 }
 
 }  // namespace fluxmeet::api

@@ -260,14 +260,13 @@ asio::awaitable<Response> inviteIcs(State& state, Request& request) {
 
 void registerMeetingRoutes(http::Router& router, State& state) {
   using bhttp::verb;
-  auto bind = [&state](auto fn) { return [&state, fn](Request& request) { return fn(state, request); }; };
-  router.add(verb::post, "/api/v1/meetings", bind(createMeeting));
-  router.add(verb::get, "/api/v1/meetings", bind(listMeetings));
-  router.add(verb::get, "/api/v1/meetings/{code}", bind(getMeeting));
-  router.add(verb::patch, "/api/v1/meetings/{code}", bind(updateMeeting));
-  router.add(verb::delete_, "/api/v1/meetings/{code}", bind(deleteMeeting));
-  router.add(verb::get, "/api/v1/meetings/{code}/history", bind(meetingHistory));
-  router.add(verb::get, "/api/v1/meetings/{code}/invite.ics", bind(inviteIcs));
+  router.add(verb::post, "/api/v1/meetings", withState(state, createMeeting));
+  router.add(verb::get, "/api/v1/meetings", withState(state, listMeetings));
+  router.add(verb::get, "/api/v1/meetings/{code}", withState(state, getMeeting));
+  router.add(verb::patch, "/api/v1/meetings/{code}", withState(state, updateMeeting));
+  router.add(verb::delete_, "/api/v1/meetings/{code}", withState(state, deleteMeeting));
+  router.add(verb::get, "/api/v1/meetings/{code}/history", withState(state, meetingHistory));
+  router.add(verb::get, "/api/v1/meetings/{code}/invite.ics", withState(state, inviteIcs));
 }
 
 }  // namespace fluxmeet::api

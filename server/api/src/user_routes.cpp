@@ -153,14 +153,13 @@ asio::awaitable<Response> revokeOtherSessions(State& state, Request& request) {
 
 void registerUserRoutes(http::Router& router, State& state) {
   using bhttp::verb;
-  auto bind = [&state](auto fn) { return [&state, fn](Request& request) { return fn(state, request); }; };
-  router.add(verb::get, "/api/v1/users/me", bind(getMe));
-  router.add(verb::patch, "/api/v1/users/me", bind(updateMe));
-  router.add(verb::delete_, "/api/v1/users/me", bind(deleteMe));
-  router.add(verb::post, "/api/v1/users/me/password", bind(changePassword));
-  router.add(verb::get, "/api/v1/users/me/sessions", bind(listSessions));
-  router.add(verb::delete_, "/api/v1/users/me/sessions", bind(revokeOtherSessions));
-  router.add(verb::delete_, "/api/v1/users/me/sessions/{id}", bind(revokeSession));
+  router.add(verb::get, "/api/v1/users/me", withState(state, getMe));
+  router.add(verb::patch, "/api/v1/users/me", withState(state, updateMe));
+  router.add(verb::delete_, "/api/v1/users/me", withState(state, deleteMe));
+  router.add(verb::post, "/api/v1/users/me/password", withState(state, changePassword));
+  router.add(verb::get, "/api/v1/users/me/sessions", withState(state, listSessions));
+  router.add(verb::delete_, "/api/v1/users/me/sessions", withState(state, revokeOtherSessions));
+  router.add(verb::delete_, "/api/v1/users/me/sessions/{id}", withState(state, revokeSession));
 }
 
 }  // namespace fluxmeet::api

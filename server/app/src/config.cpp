@@ -126,6 +126,8 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   cli.add_option("--login-attempts-per-minute", config.loginAttemptsPerMinute,
                  "Login attempts allowed per IP and per account (LOGIN_ATTEMPTS_PER_MINUTE)");
   cli.add_option("--password-hash-cost", config.passwordHashCost, "interactive|test (PASSWORD_HASH_COST)");
+  cli.add_option("--signal-reconnect-grace-ms", config.reconnectGraceMs,
+                 "How long a dropped WebSocket keeps its place in a meeting, ms (SIGNAL_RECONNECT_GRACE_MS)");
 
   // Environment values are defaults that flags override.
   struct Binding {
@@ -142,6 +144,7 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
       {"CORS_ORIGINS", "--cors-origins"},  {"SMTP_URL", "--smtp-url"},
       {"SMTP_FROM", "--smtp-from"},        {"LOGIN_ATTEMPTS_PER_MINUTE", "--login-attempts-per-minute"},
       {"PASSWORD_HASH_COST", "--password-hash-cost"},
+      {"SIGNAL_RECONNECT_GRACE_MS", "--signal-reconnect-grace-ms"},
   };
   std::vector<std::string> args;
   for (const Binding& binding : bindings) {
@@ -182,6 +185,9 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   }
   if (config.passwordHashCost != "interactive" && config.passwordHashCost != "test") {
     return configError("PASSWORD_HASH_COST must be interactive or test, got '" + config.passwordHashCost + "'");
+  }
+  if (config.reconnectGraceMs < 100 || config.reconnectGraceMs > 600000) {
+    return configError("SIGNAL_RECONNECT_GRACE_MS must be between 100 and 600000");
   }
   config.port = static_cast<std::uint16_t>(port);
   config.mediaUdpPort = static_cast<std::uint16_t>(mediaPort);

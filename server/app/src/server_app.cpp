@@ -6,7 +6,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -90,10 +89,7 @@ int runServer(Config config) {
                                     .publicOrigin = config.publicUrl};
   http::HttpServer server(io, serverOptions, router, metrics);
   signal::SignalingOptions signalingOptions;
-  // Test hook: shorter reconnection grace period (milliseconds) for the integration suite.
-  if (const char* grace = std::getenv("SIGNAL_RECONNECT_GRACE_MS"); grace && std::atoi(grace) > 0) {
-    signalingOptions.reconnectGrace = std::chrono::milliseconds(std::atoi(grace));
-  }
+  signalingOptions.reconnectGrace = std::chrono::milliseconds(config.reconnectGraceMs);
   signal::SignalingServer signaling(io, *database, jwt, metrics, signalingOptions);
   server.setWebSocketHandler("/ws", &signaling);
   if (std::filesystem::is_regular_file(std::filesystem::path(config.webRoot) / "index.html")) {

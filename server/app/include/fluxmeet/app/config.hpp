@@ -28,7 +28,8 @@ struct Config {
   std::string smtpUrl;   // smtp://user:pass@host:587 ; empty: reset links go to the log (dev only)
   std::string smtpFrom = "Flux Meet <no-reply@localhost>";
   int loginAttemptsPerMinute = 10;
-  std::string passwordHashCost = "interactive";  // interactive | test (fast, for test suites only)
+  std::string passwordHashCost = "interactive";
+  int reconnectGraceMs = 30000;  // how long a dropped signaling connection keeps its seat  // interactive | test (fast, for test suites only)
   bool generatedJwtSecret = false;  // set when dev mode created one this run
 };
 
