@@ -9,9 +9,45 @@ namespace fluxmeet::http {
 namespace fs = std::filesystem;
 namespace {
 
+// Accept-Encoding lists codings with optional weights; "gzip;q=0" means "not gzip" (RFC 9110
+// section 12.5.3). Only exact coding names count, "*" is not honoured (we fall back to identity).
 bool acceptsEncoding(const Request& request, std::string_view encoding) {
-  std::string_view accepted = request.header(bhttp::field::accept_encoding);
-  return accepted.find(encoding) != std::string_view::npos;
+  std::string_view rest = request.header(bhttp::field::accept_encoding);
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    auto semicolon = item.find(';');
+    std::string_view name = item.substr(0, semicolon);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (name != encoding) continue;
+    if (semicolon == std::string_view::npos) return true;
+    std::string_view params = item.substr(semicolon + 1);
+    auto q = params.find("q=");
+    if (q == std::string_view::npos) return true;
+    std::string_view weight = params.substr(q + 2);
+    // q=0, q=0.0, q=0.000 refuse; anything with a non-zero digit accepts.
+    return weight.find_first_of("123456789") < weight.find_first_of(" ,;");
+  }
+  return false;
+}
+
+// If-None-Match: "*" or a comma-separated list of (possibly weak) tags; weak comparison as
+// RFC 9110 section 13.1.2 requires for this header.
+bool etagMatches(std::string_view header, std::string_view etag) {
+  if (header.empty()) return false;
+  if (header == "*") return true;
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    std::string_view tag = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag == etag) return true;
+  }
+  return false;
 }
 
 std::optional<std::string> readFile(const fs::path& file) {
@@ -86,27 +122,31 @@ std::optional<Response> StaticFiles::serveFile(const Request& request, const fs:
   auto size = fs::file_size(file, ec);
   if (ec) return std::nullopt;
   auto modified = fs::last_write_time(file, ec).time_since_epoch().count();
-  std::string etag = fmt::format("\"{:x}-{:x}\"", size, modified);
+
+  // The encoding is chosen first: each representation has its own ETag (RFC 9110 section 8.8.3),
+  // so a cache never revalidates a gzip body for a client that did not ask for gzip.
+  fs::path chosen = file;
+  std::string_view encoding;
+  for (auto [name, suffix] : {std::pair{"br", ".br"}, std::pair{"gzip", ".gz"}}) {
+    fs::path variant = file;
+    variant += suffix;
+    if (acceptsEncoding(request, name) && fs::is_regular_file(variant, ec)) {
+      encoding = name;
+      chosen = variant;
+      break;
+    }
+  }
+  std::string etag = fmt::format("\"{:x}-{:x}{}{}\"", size, modified, encoding.empty() ? "" : "-", encoding);
 
   Response response{bhttp::status::ok, 11};
   response.set(bhttp::field::content_type, mimeTypeFor(file));
   response.set(bhttp::field::etag, etag);
   response.set(bhttp::field::vary, "Accept-Encoding");
   response.set(bhttp::field::cache_control, immutable ? "public, max-age=31536000, immutable" : "no-cache");
-  if (request.header(bhttp::field::if_none_match) == etag) {
+  if (!encoding.empty()) response.set(bhttp::field::content_encoding, encoding);
+  if (etagMatches(request.header(bhttp::field::if_none_match), etag)) {
     response.result(bhttp::status::not_modified);
     return response;
-  }
-
-  fs::path chosen = file;
-  for (auto [encoding, suffix] : {std::pair{"br", ".br"}, std::pair{"gzip", ".gz"}}) {
-    fs::path variant = file;
-    variant += suffix;
-    if (acceptsEncoding(request, encoding) && fs::is_regular_file(variant, ec)) {
-      response.set(bhttp::field::content_encoding, encoding);
-      chosen = variant;
-      break;
-    }
   }
   auto content = readFile(chosen);
   if (!content) return std::nullopt;

@@ -197,6 +197,43 @@ TEST_F(StaticFilesTest, BrotliPreferredOverGzip) {
   EXPECT_EQ(gz->body(), "GZIPPED");
 }
 
+TEST_F(StaticFilesTest, EachEncodingHasItsOwnEtag) {
+  headers_ = {{"Accept-Encoding", "gzip"}};
+  auto gz = get("/assets/style-9f8e.css");
+  headers_.clear();
+  auto plain = get("/assets/style-9f8e.css");
+  ASSERT_TRUE(gz.has_value() && plain.has_value());
+  EXPECT_NE((*gz)[bhttp::field::etag], (*plain)[bhttp::field::etag]);
+
+  // Revalidating the gzip tag without accepting gzip must not get a 304 for the gzip body.
+  headers_ = {{"If-None-Match", std::string((*gz)[bhttp::field::etag])}};
+  auto revalidated = get("/assets/style-9f8e.css");
+  ASSERT_TRUE(revalidated.has_value());
+  EXPECT_EQ(revalidated->result(), bhttp::status::ok);
+  EXPECT_EQ(revalidated->body(), "body{}");
+}
+
+TEST_F(StaticFilesTest, IfNoneMatchListsWeakTagsAndStar) {
+  auto first = get("/favicon.svg");
+  ASSERT_TRUE(first.has_value());
+  std::string etag((*first)[bhttp::field::etag]);
+  headers_ = {{"If-None-Match", "\"nope\", W/" + etag}};
+  EXPECT_EQ(get("/favicon.svg")->result(), bhttp::status::not_modified);
+  headers_ = {{"If-None-Match", "*"}};
+  EXPECT_EQ(get("/favicon.svg")->result(), bhttp::status::not_modified);
+  headers_ = {{"If-None-Match", "\"nope\", \"other\""}};
+  EXPECT_EQ(get("/favicon.svg")->result(), bhttp::status::ok);
+}
+
+TEST_F(StaticFilesTest, ZeroWeightRefusesAnEncoding) {
+  headers_ = {{"Accept-Encoding", "br;q=0, gzip;q=0.5"}};
+  EXPECT_EQ(get("/assets/app-1a2b3c.js")->body(), "GZIPPED");
+  headers_ = {{"Accept-Encoding", "gzip;q=0.0, br;q=0"}};
+  EXPECT_EQ(get("/assets/app-1a2b3c.js")->body(), "console.log(1)");
+  headers_ = {{"Accept-Encoding", "x-gzip-not"}};
+  EXPECT_EQ(get("/assets/app-1a2b3c.js")->body(), "console.log(1)");
+}
+
 TEST_F(StaticFilesTest, MissingIndexMeansNothingToServe) {
   fs::remove(root_ / "web" / "index.html");
   EXPECT_FALSE(get("/").has_value());
