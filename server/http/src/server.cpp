@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -114,6 +116,7 @@ template <class Stream>
 asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::string& remoteIp, bool secure) {
   beast::flat_buffer buffer;
   beast::error_code ec;
+  bool bodyLeftUnread = false;
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options_.headerLimit));
@@ -184,6 +187,7 @@ asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::str
     } else {
       request.message = parser.release();
       request.message.keep_alive(false);  // the unread body would be taken for the next request
+      bodyLeftUnread = hasBody;
       if (answerWithoutBody) response = co_await dispatch(request, match);
     }
 
@@ -216,6 +220,19 @@ asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::str
     co_await stream.async_shutdown(redirect_error(use_awaitable, ec));
   } else {
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (bodyLeftUnread) {
+      // Lingering close: closing with unread bytes makes the kernel send RST, which can destroy our
+      // 413/404 before the client reads it. Read and discard what it still sends, bounded in bytes
+      // and time.
+      std::array<char, 16 * 1024> sink;
+      std::size_t drained = 0;
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+      while (drained < 1024 * 1024) {
+        std::size_t n = co_await stream.async_read_some(asio::buffer(sink), redirect_error(use_awaitable, ec));
+        if (ec) break;
+        drained += n;
+      }
+    }
   }
 }
 
