@@ -32,41 +32,10 @@ if [[ ! -x "$BIN" ]]; then
   exit 1
 fi
 
-# wrk on core 0 and the whole server (event loop and Argon2id pool) on core 1, so the load
-# generator does not steal cycles from the server and the numbers are "server on one core".
-SERVER_PIN=()
-WRK_PIN=()
-if [[ "${BENCH_PIN:-1}" != 0 ]] && command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
-  SERVER_PIN=(taskset -c 1)
-  WRK_PIN=(taskset -c 0)
-  echo "pinning: taskset: wrk on CPU 0, server (all threads) on CPU 1"
-else
-  echo "pinning: none (taskset missing, fewer than 2 CPUs or BENCH_PIN=0); wrk and server share all CPUs"
-fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/fluxmeet-bench.XXXXXX")
-SERVER_PID=""
-
-stop_server() {
-  [[ -n "$SERVER_PID" ]] || return 0
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-  fi
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
-
-cleanup() {
-  stop_server
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+BENCH_NAME=http
+# shellcheck source=../lib/server.sh
+source "$ROOT/bench/lib/server.sh"
+echo "pinning: $PINNING"
 
 # Sum of user and system CPU time of all the server's threads, in clock ticks.
 cpu_ticks() {
@@ -75,43 +44,6 @@ cpu_ticks() {
   stat=${stat##*) }  # the command name may contain spaces; fields restart after ") " at field 3
   read -r -a fields <<<"$stat"
   echo $((fields[11] + fields[12]))  # fields 14 (utime) and 15 (stime)
-}
-
-# The TCP port the process listens on (iproute2 ss), empty while it has none yet.
-listening_port() {
-  command -v ss >/dev/null || return 0
-  ss -Hltnp 2>/dev/null | awk -v pid="pid=$1," 'index($0, pid) { n = split($4, a, ":"); print a[n]; exit }'
-}
-
-# start_server <name> [extra flags...]: a fresh database and process; sets SERVER_PID and BASE.
-start_server() {
-  local name=$1
-  shift
-  local dir="$TMP/$name"
-  mkdir -p "$dir"
-  local secret
-  secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  # Run from the scratch directory so a developer's .env in the repository is not picked up.
-  (cd "$dir" && exec env JWT_SECRET="$secret" "${SERVER_PIN[@]}" "$BIN" --port 0 \
-    --database-url "sqlite://$dir/db.sqlite" --web-root "$ROOT/web/dist" \
-    --media-udp-port $((20000 + RANDOM % 20000)) --login-attempts-per-minute 10000 "$@" \
-    >"$dir/server.log" 2>&1) &
-  SERVER_PID=$!
-  local port=""
-  for _ in $(seq 100); do
-    port=$(grep -o 'listening on http://localhost:[0-9]*' "$dir/server.log" 2>/dev/null | head -n1 | sed 's/.*://' || true)
-    # --log-level warn also hides the "listening on" line: ask the socket table instead.
-    [[ -n "$port" ]] || port=$(listening_port "$SERVER_PID")
-    [[ -n "$port" ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [[ -z "$port" ]]; then
-    echo "bench/http: server did not start; its log:" >&2
-    cat "$dir/server.log" >&2
-    exit 1
-  fi
-  BASE="http://127.0.0.1:$port"
 }
 
 # Registers the benchmark account and creates one instant meeting; sets TOKEN and CODE.
@@ -174,7 +106,7 @@ bench_one() {
     shown="wrk ${args[*]:0:6} -s bench/http/login.lua $BASE/api/v1/auth/login"
   fi
   before=$(cpu_ticks)
-  out=$(BENCH_EMAIL="$EMAIL" BENCH_PASSWORD="$PASSWORD" "${WRK_PIN[@]}" wrk "${args[@]}" 2>&1)
+  out=$(BENCH_EMAIL="$EMAIL" BENCH_PASSWORD="$PASSWORD" "${CLIENT_PIN[@]}" wrk "${args[@]}" 2>&1)
   after=$(cpu_ticks)
   [[ -n "${BENCH_VERBOSE:-}" ]] && echo "$out" >&2
   local name="GET /api/v1/meetings/{code}"
@@ -188,12 +120,12 @@ bench_one() {
 bench_concurrent() {
   local log=$1 before after lookup_out login_out
   before=$(cpu_ticks)
-  BENCH_EMAIL="$EMAIL" BENCH_PASSWORD="$PASSWORD" "${WRK_PIN[@]}" wrk -t1 -c4 "-d$DURATION" --latency \
+  BENCH_EMAIL="$EMAIL" BENCH_PASSWORD="$PASSWORD" "${CLIENT_PIN[@]}" wrk -t1 -c4 "-d$DURATION" --latency \
     --timeout 30s -s "$LOGIN_LUA" "$BASE/api/v1/auth/login" >"$TMP/login.out" 2>&1 &
   local login_pid=$!
   local logged_before
   logged_before=$(grep -c 'path=/api/v1/auth/login ' "$TMP/log-$log/server.log" || true)
-  lookup_out=$("${WRK_PIN[@]}" wrk -t1 -c16 "-d$DURATION" --latency -H "Authorization: Bearer $TOKEN" \
+  lookup_out=$("${CLIENT_PIN[@]}" wrk -t1 -c16 "-d$DURATION" --latency -H "Authorization: Bearer $TOKEN" \
     "$BASE/api/v1/meetings/$CODE" 2>&1)
   wait "$login_pid"
   after=$(cpu_ticks)

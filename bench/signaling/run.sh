@@ -32,63 +32,9 @@ command -v node >/dev/null || { echo "bench/signaling: node is not installed" >&
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 NOFILE=$(ulimit -n)
 
-SERVER_PIN=()
-NODE_PIN=()
-if [[ "${BENCH_PIN:-1}" != 0 ]] && command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
-  SERVER_PIN=(taskset -c 1)
-  NODE_PIN=(taskset -c 0)
-  PINNING="Node on CPU 0, server (all threads) on CPU 1"
-else
-  PINNING="none"
-fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/fluxmeet-bench-ws.XXXXXX")
-SERVER_PID=""
-
-stop_server() {
-  [[ -n "$SERVER_PID" ]] || return 0
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-  fi
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
-cleanup() {
-  stop_server
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# start_server <name>: fresh database and process; sets SERVER_PID and BASE.
-start_server() {
-  local dir="$TMP/$1" secret port=""
-  mkdir -p "$dir"
-  secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  # exec: $! is the server itself (taskset execs too), so /proc/$SERVER_PID is the server.
-  (cd "$dir" && exec env JWT_SECRET="$secret" "${SERVER_PIN[@]}" "$BIN" --port 0 \
-    --database-url "sqlite://$dir/db.sqlite" --media-udp-port $((20000 + RANDOM % 20000)) \
-    --login-attempts-per-minute 10000 --password-hash-cost test --log-level warn \
-    >"$dir/server.log" 2>&1) &
-  SERVER_PID=$!
-  for _ in $(seq 100); do
-    port=$(grep -o 'listening on http://localhost:[0-9]*' "$dir/server.log" 2>/dev/null | head -n1 | sed 's/.*://' || true)
-    [[ -n "$port" ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [[ -z "$port" ]]; then
-    echo "bench/signaling: server did not start; its log:" >&2
-    cat "$dir/server.log" >&2
-    exit 1
-  fi
-  BASE="http://127.0.0.1:$port"
-}
+BENCH_NAME=signaling
+# shellcheck source=../lib/server.sh
+source "$ROOT/bench/lib/server.sh"
 
 echo "server: $BIN"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -106,8 +52,8 @@ for count in "${COUNTS[@]}"; do
     failed=1
     continue
   fi
-  start_server "n$count"
-  "${NODE_PIN[@]}" node "$ROOT/bench/signaling/bench.mjs" "$BASE" "$SERVER_PID" "$count" "$SIZES" || failed=1
+  start_server "n$count" --password-hash-cost test --log-level warn
+  "${CLIENT_PIN[@]}" node "$ROOT/bench/signaling/bench.mjs" "$BASE" "$SERVER_PID" "$count" "$SIZES" || failed=1
   stop_server
 done
 echo
