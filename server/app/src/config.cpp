@@ -114,8 +114,14 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   cli.add_option("--database-url", config.databaseUrl, "sqlite://path or sqlite::memory: (DATABASE_URL)");
   cli.add_option("--jwt-secret", config.jwtSecret, "Secret for signing access tokens, >= 32 chars (JWT_SECRET)");
   cli.add_option("--public-url", config.publicUrl, "External URL, used in links and as the trusted origin (PUBLIC_URL)");
-  cli.add_option("--media-announced-ip", config.mediaAnnouncedIp, "IP announced in ICE candidates (MEDIA_ANNOUNCED_IP)");
-  cli.add_option("--media-udp-port", mediaPort, "First UDP port for media workers (MEDIA_UDP_PORT)");
+  std::string announcedIps;
+  int mediaWorkers = 0;
+  cli.add_option("--media-announced-ip", announcedIps,
+                 "Comma-separated IPs announced in ICE candidates; default every local address (MEDIA_ANNOUNCED_IP)");
+  cli.add_option("--media-listen-ip", config.mediaListenIp, "Address the media UDP sockets bind (MEDIA_LISTEN_IP)");
+  cli.add_option("--media-udp-port", mediaPort,
+                 "UDP port of the first media worker, +1 per worker; 0 = any free port (MEDIA_UDP_PORT)");
+  cli.add_option("--media-workers", mediaWorkers, "Media worker threads; 0 = cores minus one, at least one (MEDIA_WORKERS)");
   cli.add_option("--tls-cert", config.tlsCert, "PEM certificate chain for HTTPS/WSS (TLS_CERT)");
   cli.add_option("--tls-key", config.tlsKey, "PEM private key for HTTPS/WSS (TLS_KEY)");
   cli.add_option("--log-level", config.logLevel, "trace|debug|info|warn|error (LOG_LEVEL)");
@@ -139,6 +145,7 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
       {"PORT", "--port"},                  {"DATABASE_URL", "--database-url"},
       {"JWT_SECRET", "--jwt-secret"},      {"PUBLIC_URL", "--public-url"},
       {"MEDIA_ANNOUNCED_IP", "--media-announced-ip"}, {"MEDIA_UDP_PORT", "--media-udp-port"},
+      {"MEDIA_LISTEN_IP", "--media-listen-ip"},       {"MEDIA_WORKERS", "--media-workers"},
       {"TLS_CERT", "--tls-cert"},          {"TLS_KEY", "--tls-key"},
       {"LOG_LEVEL", "--log-level"},        {"WEB_ROOT", "--web-root"},
       {"CORS_ORIGINS", "--cors-origins"},  {"SMTP_URL", "--smtp-url"},
@@ -173,9 +180,12 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
 
   // Checked after parsing, so that a flag can override a bad value from .env or the environment.
   if (port < 0 || port > 65535) return configError("PORT must be between 0 and 65535, got " + std::to_string(port));
-  if (mediaPort < 1 || mediaPort > 65535) {
-    return configError("MEDIA_UDP_PORT must be between 1 and 65535, got " + std::to_string(mediaPort));
+  if (mediaPort < 0 || mediaPort > 65535) {
+    return configError("MEDIA_UDP_PORT must be between 0 and 65535, got " + std::to_string(mediaPort));
   }
+  if (mediaWorkers < 0 || mediaWorkers > 64) return configError("MEDIA_WORKERS must be between 0 and 64");
+  config.mediaWorkers = static_cast<unsigned>(mediaWorkers);
+  config.mediaAnnouncedIps = splitList(announcedIps);
   const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error"};
   if (std::find(levels.begin(), levels.end(), config.logLevel) == levels.end()) {
     return configError("LOG_LEVEL must be one of trace, debug, info, warn, error, got '" + config.logLevel + "'");

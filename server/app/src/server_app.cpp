@@ -5,7 +5,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <fmt/ranges.h>
+#include <thread>
+
+#include "fluxmeet/media/worker/media_plane.hpp"
+#include "fluxmeet/meeting/media_event_relay.hpp"
 #include <filesystem>
 #include <iostream>
 
@@ -88,9 +94,23 @@ int runServer(Config config) {
                                     .allowedOrigins = config.corsOrigins,
                                     .publicOrigin = config.publicUrl};
   http::HttpServer server(io, serverOptions, router, metrics);
+  // Media: declared before signaling so the workers outlive every Room (a Room closes its
+  // Router on its worker when it goes).
+  meeting::MediaEventRelay mediaEvents([&io](std::function<void()> task) { asio::post(io, std::move(task)); });
+  const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+  auto mediaPlane = media::worker::MediaPlane::start(
+      media::worker::MediaPlaneOptions{.workers = config.mediaWorkers != 0 ? config.mediaWorkers : std::max(1U, cores - 1),
+                                       .listenIp = config.mediaListenIp,
+                                       .firstPort = config.mediaUdpPort,
+                                       .announcedAddresses = config.mediaAnnouncedIps},
+      mediaEvents);
+  if (!mediaPlane) {
+    std::cerr << "fluxmeet: media: " << mediaPlane.error().message << "\n";
+    return kExitRuntime;
+  }
   signal::SignalingOptions signalingOptions;
   signalingOptions.reconnectGrace = std::chrono::milliseconds(config.reconnectGraceMs);
-  signal::SignalingServer signaling(io, *database, jwt, metrics, signalingOptions);
+  signal::SignalingServer signaling(io, *database, jwt, metrics, signalingOptions, mediaPlane->get(), &mediaEvents);
   server.setWebSocketHandler("/ws", &signaling);
   if (std::filesystem::is_regular_file(std::filesystem::path(config.webRoot) / "index.html")) {
     server.setStaticFiles(std::make_shared<http::StaticFiles>(config.webRoot));
@@ -106,6 +126,8 @@ int runServer(Config config) {
   std::cout << "fluxmeet listening on " << scheme << "://"
             << (config.listenAddress == "0.0.0.0" ? "localhost" : config.listenAddress) << ":" << server.boundPort()
             << " (database " << config.databaseUrl << ")" << std::endl;
+  spdlog::info("media: {} worker(s), UDP port {} and up, candidates {}", (*mediaPlane)->workerCount(),
+               (*mediaPlane)->worker(0).port(), fmt::join((*mediaPlane)->announcedAddresses(), ", "));
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {

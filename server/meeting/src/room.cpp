@@ -15,8 +15,11 @@ std::optional<MediaKind> parseMediaKind(std::string_view name) {
   return std::nullopt;
 }
 
-Room::Room(store::Store& store, store::Meeting meeting, RateLimiter& passcodeLimiter)
-    : store_(store), meeting_(std::move(meeting)), passcodeLimiter_(passcodeLimiter) {}
+Room::Room(store::Store& store, store::Meeting meeting, RateLimiter& passcodeLimiter,
+           media::worker::MediaPlane* media)
+    : store_(store), meeting_(std::move(meeting)), passcodeLimiter_(passcodeLimiter), mediaPlane_(media) {}
+
+Room::~Room() = default;
 
 const Peer* Room::findPeer(const std::string& peerId) const {
   auto it = peers_.find(peerId);
@@ -100,6 +103,14 @@ Result<nlohmann::json> Room::enter(Peer peer) {
   return snapshot(peerId);
 }
 
+nlohmann::json Room::producersJson() const {
+  nlohmann::json producers = nlohmann::json::array();
+  if (media_) {
+    for (const auto& producer : media_->producers()) producers.push_back(producerJson(producer));
+  }
+  return producers;
+}
+
 nlohmann::json Room::snapshot(const std::string& peerId) {
   const Peer* self = findPeer(peerId);
   nlohmann::json peers = nlohmann::json::array();
@@ -118,6 +129,7 @@ nlohmann::json Room::snapshot(const std::string& peerId) {
       {"meeting",
        {{"code", meeting_.code}, {"title", meeting_.title}, {"settings", settingsJson()}, {"locked", meeting_.locked}}},
       {"peers", peers},
+      {"producers", producersJson()},
       {"chat", {{"messages", messages}, {"hasMore", hasMore}}},
   };
   if (self) {
@@ -150,6 +162,7 @@ void Room::dropPeer(const std::string& peerId, std::string_view reason, bool not
   if (it == peers_.end()) return;
   Peer peer = std::move(it->second);
   peers_.erase(it);
+  closeMediaOf(peerId);
   if (peer.participantId) (void)store_.recordLeave(*peer.participantId, unixNow());
   broadcast("peer.left", {{"peerId", peerId}, {"reason", reason}});
   if (notifySink && peer.sink) peer.sink->leftRoom();
@@ -192,13 +205,7 @@ Result<nlohmann::json> Room::reaction(const std::string& peerId, const std::stri
 Result<nlohmann::json> Room::unmuteSelf(const std::string& peerId, MediaKind kind) {
   auto peer = joinedPeer(peerId);
   if (!peer) return peer.error();
-  bool& flag = kind == MediaKind::Audio ? (*peer)->muted.audio
-               : kind == MediaKind::Video ? (*peer)->muted.video
-                                          : (*peer)->muted.screen;
-  if (flag) {
-    flag = false;
-    broadcast("peer.updated", peerJson(**peer));
-  }
+  applyMute(**peer, kind, false);
   return nlohmann::json::object();
 }
 

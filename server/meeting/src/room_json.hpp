@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fluxmeet/common/clock.hpp"
+#include "fluxmeet/meeting/room.hpp"
 #include "fluxmeet/store/store.hpp"
 
 namespace fluxmeet::meeting {
@@ -22,6 +23,24 @@ inline nlohmann::json meetingSettingsJson(const store::MeetingSettings& settings
           {"guestsAllowed", settings.guestsAllowed},
           {"muteOnEntry", settings.muteOnEntry},
           {"screenShare", settings.screenShare == store::ScreenSharePolicy::HostsOnly ? "hosts" : "everyone"}};
+}
+
+inline std::string_view kindName(MediaKind kind) {
+  switch (kind) {
+    case MediaKind::Audio: return "audio";
+    case MediaKind::Video: return "video";
+    case MediaKind::Screen: return "screen";
+  }
+  return "audio";
+}
+
+inline bool& muteFlag(Peer& peer, MediaKind kind) {
+  switch (kind) {
+    case MediaKind::Audio: return peer.muted.audio;
+    case MediaKind::Video: return peer.muted.video;
+    case MediaKind::Screen: return peer.muted.screen;
+  }
+  return peer.muted.audio;
 }
 
 }  // namespace fluxmeet::meeting

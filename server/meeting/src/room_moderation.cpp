@@ -7,27 +7,6 @@
 
 namespace fluxmeet::meeting {
 
-namespace {
-
-std::string_view kindName(MediaKind kind) {
-  switch (kind) {
-    case MediaKind::Audio: return "audio";
-    case MediaKind::Video: return "video";
-    case MediaKind::Screen: return "screen";
-  }
-  return "audio";
-}
-
-bool& muteFlag(Peer& peer, MediaKind kind) {
-  switch (kind) {
-    case MediaKind::Audio: return peer.muted.audio;
-    case MediaKind::Video: return peer.muted.video;
-    case MediaKind::Screen: return peer.muted.screen;
-  }
-  return peer.muted.audio;
-}
-
-}  // namespace
 
 Result<nlohmann::json> Room::admit(const std::string& actorId, const std::string& waiterId) {
   auto actor = joinedPeer(actorId);
@@ -65,13 +44,11 @@ Result<nlohmann::json> Room::mute(const std::string& actorId, const std::string&
   }
   auto target = peers_.find(targetId);
   if (target == peers_.end()) return makeError(ErrorCode::NotFound, "no such peer in this meeting");
-  bool& flag = muteFlag(target->second, kind);
-  if (!flag) {
-    flag = true;
+  if (!muteFlag(target->second, kind)) {
     if (target->second.sink && actorId != targetId) {
       target->second.sink->notify("you.muted", {{"kind", kindName(kind)}, {"by", actorId}});
     }
-    broadcast("peer.updated", peerJson(target->second));
+    applyMute(target->second, kind, true);
   }
   return nlohmann::json::object();
 }
@@ -82,12 +59,10 @@ Result<nlohmann::json> Room::muteAll(const std::string& actorId, MediaKind kind)
   if (auto allowed = ensureCanModerate((*actor)->role); !allowed) return allowed.error();
   int count = 0;
   for (auto& [id, peer] : peers_) {
-    bool& flag = muteFlag(peer, kind);
-    if (isModerator(peer.role) || flag) continue;
-    flag = true;
+    if (isModerator(peer.role) || muteFlag(peer, kind)) continue;
     ++count;
     if (peer.sink) peer.sink->notify("you.muted", {{"kind", kindName(kind)}, {"by", actorId}});
-    broadcast("peer.updated", peerJson(peer));
+    applyMute(peer, kind, true);
   }
   return nlohmann::json{{"muted", count}};
 }

@@ -4,8 +4,8 @@
 
 namespace fluxmeet::meeting {
 
-RoomRegistry::RoomRegistry(store::Store& store)
-    : store_(store), passcodeLimiter_(kPasscodeAttemptsPerMinute, std::chrono::minutes(1)) {}
+RoomRegistry::RoomRegistry(store::Store& store, media::worker::MediaPlane* media)
+    : store_(store), media_(media), passcodeLimiter_(kPasscodeAttemptsPerMinute, std::chrono::minutes(1)) {}
 
 Room* RoomRegistry::find(const std::string& code) {
   auto it = rooms_.find(code);
@@ -21,7 +21,7 @@ Result<nlohmann::json> RoomRegistry::join(const std::string& code, const JoinReq
       if (meeting.error().code == ErrorCode::NotFound) return makeError(ErrorCode::NotFound, "no meeting with that code");
       return meeting.error();
     }
-    auto created = std::make_unique<Room>(store_, std::move(*meeting), passcodeLimiter_);
+    auto created = std::make_unique<Room>(store_, std::move(*meeting), passcodeLimiter_, media_);
     target = created.get();
     rooms_.emplace(code, std::move(created));
   }

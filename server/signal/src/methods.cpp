@@ -77,8 +77,59 @@ meeting::MediaKind kindOf(const json& data, const char* field = "kind") {
   return meeting::parseMediaKind(data.value(field, "audio")).value_or(meeting::MediaKind::Audio);
 }
 
+FieldRule idRule(const char* name) {
+  return {.name = name, .type = JsonType::String, .required = true, .minLength = 1, .maxLength = 64};
+}
+FieldRule objectRule(const char* name, bool required = true) {
+  return {.name = name, .type = JsonType::Object, .required = required};
+}
+const Schema kCreateTransport{{{.name = "direction", .type = JsonType::String, .oneOf = {"send", "recv"}}}};
+const Schema kConnectTransport{{idRule("transportId"), objectRule("dtlsParameters")}};
+const Schema kTransportTarget{{idRule("transportId")}};
+const Schema kProduce{{
+    idRule("transportId"),
+    {.name = "kind", .type = JsonType::String, .required = true, .oneOf = {"audio", "video"}},
+    objectRule("rtpParameters"),
+    objectRule("appData", false),
+    {.name = "paused", .type = JsonType::Boolean},
+}};
+const Schema kProducerTarget{{idRule("producerId")}};
+const Schema kConsume{{idRule("transportId"), idRule("producerId"), objectRule("rtpCapabilities")}};
+const Schema kConsumerTarget{{idRule("consumerId")}};
+const Schema kPreferredLayers{{
+    idRule("consumerId"),
+    {.name = "spatialLayer", .type = JsonType::Integer, .required = true, .minimum = 0, .maximum = 3},
+    {.name = "temporalLayer", .type = JsonType::Integer, .minimum = 0, .maximum = 3},
+}};
+
 const MethodSpec kMethods[] = {
     {"join", &kJoin, Needs::Session, [](MethodContext& c, const json& d) { return c.core.join(c, d); }},
+    // Media (docs/protocol.md "Media"): the mediasoup-client flow.
+    {"getRouterRtpCapabilities", &kEmpty, Needs::Room,
+     [](MethodContext& c, const json&) { return room(c).routerRtpCapabilities(self(c)); }},
+    {"createTransport", &kCreateTransport, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).createTransport(self(c), d); }},
+    {"connectTransport", &kConnectTransport, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).connectTransport(self(c), d); }},
+    {"restartIce", &kTransportTarget, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).restartIce(self(c), d); }},
+    {"produce", &kProduce, Needs::Room, [](MethodContext& c, const json& d) { return room(c).produce(self(c), d); }},
+    {"closeProducer", &kProducerTarget, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).closeProducer(self(c), d); }},
+    {"pauseProducer", &kProducerTarget, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).setProducerPaused(self(c), d, true); }},
+    {"resumeProducer", &kProducerTarget, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).setProducerPaused(self(c), d, false); }},
+    {"consume", &kConsume, Needs::Room, [](MethodContext& c, const json& d) { return room(c).consume(self(c), d); }},
+    {"pauseConsumer", &kConsumerTarget, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).setConsumerPaused(self(c), d, true); }},
+    {"resumeConsumer", &kConsumerTarget, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).setConsumerPaused(self(c), d, false); }},
+    {"setPreferredLayers", &kPreferredLayers, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).setPreferredLayers(self(c), d); }},
+    {"requestKeyframe", &kConsumerTarget, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).requestKeyframe(self(c), d); }},
+    {"getTransportStats", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).mediaStats(self(c)); }},
     {"leave", &kEmpty, Needs::Session, [](MethodContext& c, const json&) { return c.core.leave(c); }},
     {"chat.send", &kChatSend, Needs::Room,
      [](MethodContext& c, const json& d) { return room(c).chatSend(self(c), d["text"].get<std::string>()); }},
@@ -136,17 +187,6 @@ const MethodSpec kMethods[] = {
 };
 
 }  // namespace
-
-bool isMediaMethod(std::string_view method) {
-  static constexpr std::array<std::string_view, 11> kMedia{
-      "getRouterRtpCapabilities", "createTransport", "connectTransport", "produce",        "closeProducer",
-      "pauseProducer",            "resumeProducer",  "consume",          "resumeConsumer", "setPreferredLayers",
-      "restartIce"};
-  for (auto name : kMedia) {
-    if (name == method) return true;
-  }
-  return false;
-}
 
 bool isClientMistake(const Error& error) {
   return error.code == ErrorCode::InvalidRequest || error.code == ErrorCode::ValidationFailed ||

@@ -21,14 +21,22 @@ constexpr std::uint16_t kGoingAway = 1001;
 constexpr std::uint16_t kNormal = 1000;
 
 SignalingCore::SignalingCore(boost::asio::io_context& io, store::Store& store, const auth::JwtCodec& jwt,
-                             http::Metrics& metrics, SignalingOptions options)
+                             http::Metrics& metrics, SignalingOptions options, media::worker::MediaPlane* media,
+                             meeting::MediaEventRelay* relay)
     : io_(io),
       store_(store),
       jwt_(jwt),
       metrics_(metrics),
       options_(options),
       limits_{options.maxMessageBytes, options.queueMessages, options.queueBytes},
-      registry_(store) {}
+      registry_(store, media),
+      relay_(relay) {
+  if (relay_) relay_->setRegistry(&registry_);
+}
+
+SignalingCore::~SignalingCore() {
+  if (relay_) relay_->setRegistry(nullptr);
+}
 
 void SignalingCore::onOpened(Connection& connection) {
   connections_.insert(&connection);
@@ -57,10 +65,6 @@ void SignalingCore::onText(Connection& connection, std::string_view text) {
   if (!connection.session && request->method != "hello") {
     connection.send(errorResponse(id, "unauthorized", "send hello with a token first"));
     connection.close(kPolicyViolation, "hello required");
-    return;
-  }
-  if (isMediaMethod(request->method)) {
-    connection.send(errorResponse(id, "not_implemented", "media methods arrive with the media plane"));
     return;
   }
   // Keep the session alive for the whole request even if it is forgotten meanwhile.

@@ -31,7 +31,9 @@ struct MethodContext {
 class SignalingCore : public ConnectionListener {
  public:
   SignalingCore(boost::asio::io_context& io, store::Store& store, const auth::JwtCodec& jwt, http::Metrics& metrics,
-                SignalingOptions options);
+                SignalingOptions options, media::worker::MediaPlane* media = nullptr,
+                meeting::MediaEventRelay* relay = nullptr);
+  ~SignalingCore() override;
 
   void onOpened(Connection& connection) override;
   void onText(Connection& connection, std::string_view text) override;
@@ -54,6 +56,7 @@ class SignalingCore : public ConnectionListener {
   std::map<std::string, std::shared_ptr<PeerSession>> sessions_;  // by peerId
   std::map<std::string, std::string> resumeIndex_;                // resumeToken -> peerId
   std::set<Connection*> connections_;
+  meeting::MediaEventRelay* relay_;
 
  private:
   Result<Identity> authenticate(const std::string& token);
@@ -67,7 +70,5 @@ class SignalingCore : public ConnectionListener {
 Result<nlohmann::json> dispatch(MethodContext& context, const Request& request);
 // True for the errors that count towards the invalid-message limit.
 bool isClientMistake(const Error& error);
-// Methods of the media plane, answered with not_implemented until it lands.
-bool isMediaMethod(std::string_view method);
 
 }  // namespace fluxmeet::signal

@@ -6,8 +6,9 @@
 namespace fluxmeet::signal {
 
 SignalingServer::SignalingServer(boost::asio::io_context& io, store::Store& store, const auth::JwtCodec& jwt,
-                                 http::Metrics& metrics, SignalingOptions options)
-    : core_(std::make_unique<SignalingCore>(io, store, jwt, metrics, options)) {}
+                                 http::Metrics& metrics, SignalingOptions options, media::worker::MediaPlane* media,
+                                 meeting::MediaEventRelay* relay)
+    : core_(std::make_unique<SignalingCore>(io, store, jwt, metrics, options, media, relay)) {}
 
 SignalingServer::~SignalingServer() = default;
 

@@ -206,7 +206,7 @@ TEST_F(ConfigTest, AllSettingsFromEnvironment) {
   EXPECT_EQ(config->databaseUrl, "sqlite::memory:");
   EXPECT_EQ(config->jwtSecret, kSecret);
   EXPECT_EQ(config->publicUrl, "https://meet.example.com");  // trailing slashes dropped
-  EXPECT_EQ(config->mediaAnnouncedIp, "203.0.113.7");
+  EXPECT_EQ(config->mediaAnnouncedIps, std::vector<std::string>{"203.0.113.7"});
   EXPECT_EQ(config->mediaUdpPort, 50000);
   EXPECT_EQ(config->corsOrigins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
   EXPECT_EQ(config->smtpUrl, "smtp://user:pass@mail:587");
@@ -254,7 +254,10 @@ TEST_F(ConfigTest, PortOutOfRangeRefused) {
   EXPECT_FALSE(loadError({"--port", "-1"}).empty());
   EXPECT_FALSE(loadError({}, {{"PORT", "70000"}}).empty());
   EXPECT_FALSE(loadError({}, {{"PORT", "http"}}).empty());
-  EXPECT_FALSE(loadError({"--media-udp-port", "0"}).empty());
+  EXPECT_FALSE(loadError({"--media-udp-port", "-1"}).empty());
+  EXPECT_FALSE(loadError({"--media-udp-port", "65536"}).empty());
+  EXPECT_EQ(load({"--media-udp-port", "0"})->mediaUdpPort, 0);  // any free port (tests)
+  EXPECT_FALSE(loadError({"--media-workers", "65"}).empty());
   EXPECT_EQ(load({"--port", "65535"})->port, 65535);
   EXPECT_EQ(load({"--port", "0"})->port, 0);  // 0: any free port (tests)
 }
@@ -313,6 +316,8 @@ TEST_F(ConfigTest, HelpListsOptionsAndEnvironmentVariables) {
       {"--public-url", "PUBLIC_URL"},
       {"--media-announced-ip", "MEDIA_ANNOUNCED_IP"},
       {"--media-udp-port", "MEDIA_UDP_PORT"},
+      {"--media-listen-ip", "MEDIA_LISTEN_IP"},
+      {"--media-workers", "MEDIA_WORKERS"},
       {"--tls-cert", "TLS_CERT"},
       {"--tls-key", "TLS_KEY"},
       {"--log-level", "LOG_LEVEL"},

@@ -18,8 +18,10 @@ struct Config {
   std::string databaseUrl = "sqlite://./data/fluxmeet.db";
   std::string jwtSecret;
   std::string publicUrl;  // "https://meet.example.com"; used in links and as the trusted origin
-  std::string mediaAnnouncedIp;
-  std::uint16_t mediaUdpPort = 40000;
+  std::vector<std::string> mediaAnnouncedIps;  // empty: every local address
+  std::string mediaListenIp = "0.0.0.0";
+  std::uint16_t mediaUdpPort = 40000;           // worker i uses +i; 0 = any free port (tests)
+  unsigned mediaWorkers = 0;                    // 0 = one per core minus one, at least one
   std::string tlsCert;
   std::string tlsKey;
   std::string logLevel = "info";
@@ -29,7 +31,7 @@ struct Config {
   std::string smtpFrom = "Flux Meet <no-reply@localhost>";
   int loginAttemptsPerMinute = 10;
   std::string passwordHashCost = "interactive";
-  int reconnectGraceMs = 30000;  // how long a dropped signaling connection keeps its seat  // interactive | test (fast, for test suites only)
+  int reconnectGraceMs = 30000;  // how long a dropped signaling connection keeps its seat
   bool generatedJwtSecret = false;  // set when dev mode created one this run
 };
 

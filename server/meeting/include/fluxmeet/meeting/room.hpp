@@ -1,4 +1,7 @@
 #pragma once
+#include <memory>
+
+#include "fluxmeet/meeting/room_media.hpp"
 // Room: one live meeting. Owns the peers (by peerId), their roles, hand and mute flags, the
 // lobby queue and the bans; writes history and chat through the Store; reaches connections only
 // through PeerSink. Runs on the control event loop (no locks). Every method that a client calls
@@ -67,7 +70,10 @@ class Room {
  public:
   static constexpr int kSnapshotChatMessages = 50;
 
-  Room(store::Store& store, store::Meeting meeting, RateLimiter& passcodeLimiter);
+  // `media` may be null (no media plane): media methods then answer Unavailable.
+  Room(store::Store& store, store::Meeting meeting, RateLimiter& passcodeLimiter,
+       media::worker::MediaPlane* media = nullptr);
+  ~Room();
   Room(const Room&) = delete;
   Room& operator=(const Room&) = delete;
 
@@ -113,6 +119,25 @@ class Room {
 
   bool ended() const { return ended_; }
 
+  // Media (room_media_methods.cpp): the mediasoup-client flow of docs/protocol.md. Each checks
+  // that the peer has joined and owns what it names.
+  Result<nlohmann::json> routerRtpCapabilities(const std::string& peerId);
+  Result<nlohmann::json> createTransport(const std::string& peerId, const nlohmann::json& data);
+  Result<nlohmann::json> connectTransport(const std::string& peerId, const nlohmann::json& data);
+  Result<nlohmann::json> restartIce(const std::string& peerId, const nlohmann::json& data);
+  Result<nlohmann::json> produce(const std::string& peerId, const nlohmann::json& data);
+  Result<nlohmann::json> closeProducer(const std::string& peerId, const nlohmann::json& data);
+  Result<nlohmann::json> setProducerPaused(const std::string& peerId, const nlohmann::json& data, bool paused);
+  Result<nlohmann::json> consume(const std::string& peerId, const nlohmann::json& data);
+  Result<nlohmann::json> setConsumerPaused(const std::string& peerId, const nlohmann::json& data, bool paused);
+  Result<nlohmann::json> setPreferredLayers(const std::string& peerId, const nlohmann::json& data);
+  Result<nlohmann::json> requestKeyframe(const std::string& peerId, const nlohmann::json& data);
+  Result<nlohmann::json> mediaStats(const std::string& peerId);
+  // Events from the media worker, delivered on the control thread.
+  void onConsumerClosed(const std::string& consumerId);
+  void onTransportClosed(const std::string& transportId, std::string_view reason);
+  void onActiveSpeaker(const std::string& producerId);
+
  private:
   Result<Peer*> joinedPeer(const std::string& peerId);
   PasscodeCheck checkPasscode(const JoinRequest& request, store::Role role);
@@ -124,6 +149,12 @@ class Room {
   bool moderatorPresent() const;
   nlohmann::json peerJson(const Peer& peer) const;
   nlohmann::json settingsJson() const;
+  nlohmann::json producersJson() const;
+  Result<RoomMedia*> mediaFor(const std::string& peerId);
+  // Sets the peer's mute flag and pauses/resumes its producers of that kind; tells everyone.
+  void applyMute(Peer& peer, MediaKind kind, bool muted);
+  void closeMediaOf(const std::string& peerId);
+  void announceProducerClosed(const ProducerInfo& producer);
 
   store::Store& store_;
   store::Meeting meeting_;
@@ -134,6 +165,8 @@ class Room {
   std::set<std::string> bans_;  // identities and, for guests, "ip:<address>"
   bool started_ = false;
   bool ended_ = false;
+  media::worker::MediaPlane* mediaPlane_ = nullptr;
+  std::unique_ptr<RoomMedia> media_;  // created by the first media request
 };
 
 }  // namespace fluxmeet::meeting

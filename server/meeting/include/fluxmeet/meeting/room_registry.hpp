@@ -17,7 +17,8 @@ class RoomRegistry {
  public:
   static constexpr int kPasscodeAttemptsPerMinute = 5;
 
-  explicit RoomRegistry(store::Store& store);
+  // `media` may be null: rooms then have no media plane.
+  explicit RoomRegistry(store::Store& store, media::worker::MediaPlane* media = nullptr);
 
   Room* find(const std::string& code);
   // Finds the meeting (NotFound when unknown or deleted), creates its room if needed and joins.
@@ -28,6 +29,7 @@ class RoomRegistry {
 
  private:
   store::Store& store_;
+  media::worker::MediaPlane* media_;
   RateLimiter passcodeLimiter_;
   std::map<std::string, std::unique_ptr<Room>> rooms_;
 };

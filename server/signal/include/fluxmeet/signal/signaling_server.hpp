@@ -9,6 +9,8 @@
 #include "fluxmeet/auth/jwt.hpp"
 #include "fluxmeet/http/metrics.hpp"
 #include "fluxmeet/http/server.hpp"
+#include "fluxmeet/meeting/media_event_relay.hpp"
+#include "fluxmeet/media/worker/media_plane.hpp"
 #include "fluxmeet/store/store.hpp"
 
 namespace fluxmeet::signal {
@@ -26,8 +28,11 @@ class SignalingCore;
 
 class SignalingServer : public http::WebSocketHandler {
  public:
+  // `media` and `relay` may be null (no media plane: media methods answer unavailable); when
+  // given, both must outlive this server.
   SignalingServer(boost::asio::io_context& io, store::Store& store, const auth::JwtCodec& jwt, http::Metrics& metrics,
-                  SignalingOptions options = {});
+                  SignalingOptions options = {}, media::worker::MediaPlane* media = nullptr,
+                  meeting::MediaEventRelay* relay = nullptr);
   ~SignalingServer() override;
   SignalingServer(const SignalingServer&) = delete;
   SignalingServer& operator=(const SignalingServer&) = delete;

@@ -1,0 +1,133 @@
+#pragma once
+// Consumer: one producer's track sent to one subscriber. It chooses which encoding (simulcast
+// layer) to forward, switches only on keyframes, and rewrites SSRC, sequence number, timestamp
+// and (for VP8) picture ID/TL0PICIDX so the subscriber sees one continuous stream across layer
+// switches, pauses and restarts. It answers NACKs from its own retransmission buffer (as RTX,
+// RFC 4588, when negotiated) and writes sender reports that keep the publisher's NTP/RTP
+// relation, so browsers keep audio and video in sync (RFC 3550 section 6.4.1).
+//
+// Threading: its Router's worker thread. forward() allocates nothing.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "fluxmeet/media/codecs/keyframe.hpp"
+#include "fluxmeet/media/codecs/vp8_rewriter.hpp"
+#include "fluxmeet/media/ortc/ortc.hpp"
+#include "fluxmeet/media/router/producer.hpp"
+#include "fluxmeet/media/router/retransmission_buffer.hpp"
+#include "fluxmeet/media/rtcp/feedback.hpp"
+#include "fluxmeet/media/rtcp/sender_report.hpp"
+#include "fluxmeet/media/rtp/extension_id_map.hpp"
+#include "fluxmeet/media/transport/webrtc_transport.hpp"
+
+namespace fluxmeet::media::router {
+
+struct ConsumerStats {
+  uint64_t packetsSent = 0;
+  uint64_t bytesSent = 0;
+  uint64_t packetsDropped = 0;      // layer not selected, paused, waiting for a keyframe
+  uint64_t nacksReceived = 0;
+  uint64_t packetsRetransmitted = 0;
+  uint64_t keyframeRequests = 0;    // PLI/FIR from the subscriber, and our own on switches
+  uint8_t fractionLost = 0;         // from the subscriber's last receiver report
+  double roundTripMs = 0;
+};
+
+class Consumer {
+ public:
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    // A keyframe of encoding `streamIndex` of the producer is needed (subscriber PLI/FIR, start,
+    // resume or layer switch). The router rate-limits per stream.
+    virtual void onConsumerKeyframeNeeded(Consumer& consumer, size_t streamIndex) = 0;
+  };
+
+  Consumer(std::string id, std::string producerId, transport::WebRtcTransport& transport, Listener& listener,
+           ortc::MediaKind kind, ortc::RtpParameters rtpParameters, size_t producerStreams,
+           const ortc::RtpCapabilities& routerCapabilities);
+
+  const std::string& id() const { return id_; }
+  const std::string& producerId() const { return producerId_; }
+  transport::WebRtcTransport& transport() const { return transport_; }
+  ortc::MediaKind kind() const { return kind_; }
+  const ortc::RtpParameters& rtpParameters() const { return rtpParameters_; }
+  uint32_t ssrc() const { return ssrc_; }
+  uint32_t rtxSsrc() const { return rtxSsrc_; }
+  const ConsumerStats& stats() const { return stats_; }
+
+  // Subscriber-side pause (not visible, or the client asked): nothing is sent.
+  bool paused() const { return paused_; }
+  void setPaused(bool paused, Clock::time_point now);
+  void setProducerPaused(bool paused, Clock::time_point now);
+  bool producerPaused() const { return producerPaused_; }
+  bool active() const { return !paused_ && !producerPaused_; }
+
+  // Preferred simulcast layer (encoding index, 0 = lowest) and VP8 temporal layer.
+  void setPreferredLayers(size_t spatial, std::optional<uint8_t> temporal);
+  size_t preferredSpatialLayer() const { return preferredSpatial_; }
+  // The encoding being forwarded, or -1 before the first keyframe.
+  int currentSpatialLayer() const { return currentStream_; }
+  // The encoding the consumer is switching to (or forwarding).
+  int targetSpatialLayer() const { return targetStream_; }
+  // Re-evaluates the target from the preferred layer, the producer's active encodings and the
+  // subscriber's bandwidth estimate (bits/s, 0 = unknown). Asks for a keyframe on a change.
+  void updateTargetLayer(const Producer& producer, uint32_t availableBitrate, Clock::time_point now);
+
+  // One packet of the producer (router ids and payload types) from encoding `streamIndex`.
+  void forward(const rtp::RtpPacketView& packet, size_t streamIndex, Clock::time_point now);
+
+  // RTCP from the subscriber about this consumer's SSRC.
+  void receiveNack(const rtcp::NackView& nack);
+  void receiveKeyframeRequest();
+  void receiveReportBlock(const rtcp::ReportBlock& block, Clock::time_point now);
+  // Sender info for an SR, or nullopt before anything was sent.
+  std::optional<rtcp::SenderInfo> senderInfo(const Producer& producer, Clock::time_point now) const;
+
+ private:
+  bool isKeyframe(std::span<const uint8_t> payload) const;
+  void sync(const rtp::RtpPacketView& packet, Clock::time_point now);
+  void requestKeyframe(size_t streamIndex);
+  void retransmit(uint16_t sequenceNumber);
+
+  std::string id_;
+  std::string producerId_;
+  transport::WebRtcTransport& transport_;
+  Listener& listener_;
+  ortc::MediaKind kind_;
+  ortc::RtpParameters rtpParameters_;
+  codecs::Codec codec_ = codecs::Codec::Unknown;
+  uint32_t ssrc_ = 0;
+  uint32_t rtxSsrc_ = 0;
+  uint8_t payloadType_ = 0;     // the consumer's codec PT (router PT)
+  uint8_t rtxPayloadType_ = 0;  // 0 = no RTX
+  uint32_t clockRate_ = 90000;
+  size_t producerStreams_ = 1;
+  rtp::ExtensionIdMap extensionIds_;
+
+  bool paused_ = false;
+  bool producerPaused_ = false;
+  size_t preferredSpatial_ = 0;
+  std::optional<uint8_t> preferredTemporal_;
+  int currentStream_ = -1;
+  int targetStream_ = -1;
+  bool syncRequired_ = true;     // next forwarded packet starts a new run: re-base offsets
+
+  uint16_t sequenceOffset_ = 0;  // output = source + offset (mod 2^16)
+  uint32_t timestampOffset_ = 0;
+  uint16_t lastSequence_ = 0;    // last output values
+  uint32_t lastTimestamp_ = 0;
+  Clock::time_point lastSentAt_{};
+  bool sentAny_ = false;
+  uint16_t rtxSequence_ = 0;
+
+  std::unique_ptr<codecs::Vp8Rewriter> vp8_;
+  std::unique_ptr<RetransmissionBuffer> retransmissions_;  // video only
+  ConsumerStats stats_;
+};
+
+}  // namespace fluxmeet::media::router

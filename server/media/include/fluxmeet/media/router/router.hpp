@@ -1,0 +1,167 @@
+#pragma once
+// Router: one meeting's media. It owns the meeting's WebRtcTransports, Producers and Consumers
+// (mediasoup's object model, which mediasoup-client in the browser expects), routes every RTP
+// packet of a producer to its consumers, RTCP feedback back to the producer, and runs the
+// periodic work (RTCP reports, layer choice, active speaker).
+//
+// Ownership: Router -> transports, producers, consumers (unique_ptr); consumers and producers
+// point at their transport; a transport is closed after its producers and consumers.
+// Threading: the worker thread it lives on. Control methods are called through the worker's
+// task queue; they return Result and never throw.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "fluxmeet/common/result.hpp"
+#include "fluxmeet/media/dtls/dtls_certificate.hpp"
+#include "fluxmeet/media/ortc/ortc.hpp"
+#include "fluxmeet/media/router/active_speaker.hpp"
+#include "fluxmeet/media/router/consumer.hpp"
+#include "fluxmeet/media/router/producer.hpp"
+#include "fluxmeet/media/transport/webrtc_transport.hpp"
+
+namespace fluxmeet::media::router {
+
+// Events for the control side, called on the worker thread (post them elsewhere).
+class RouterListener {
+ public:
+  virtual ~RouterListener() = default;
+  virtual void onTransportClosed(const std::string& routerId, const std::string& transportId, std::string_view reason) = 0;
+  // The consumer closed because its producer closed.
+  virtual void onConsumerClosed(const std::string& routerId, const std::string& consumerId) = 0;
+  virtual void onConsumerPausedChanged(const std::string& routerId, const std::string& consumerId, bool producerPaused) = 0;
+  // The loudest audio producer changed (empty: silence).
+  virtual void onActiveSpeaker(const std::string& routerId, const std::string& producerId) = 0;
+};
+
+struct RouterLimits {
+  size_t maxTransports = 500;
+  size_t maxProducersPerTransport = 8;
+  size_t maxConsumersPerTransport = 500;
+};
+
+struct TransportParameters {
+  std::string id;
+  std::string iceUfrag;
+  std::string icePassword;
+  std::string fingerprintSha256;
+};
+
+struct ConsumerParameters {
+  std::string id;
+  std::string producerId;
+  ortc::MediaKind kind;
+  ortc::RtpParameters rtpParameters;
+  bool producerPaused = false;
+};
+
+struct TransportStats {
+  std::string id;
+  std::string state;
+  transport::WebRtcTransportStats counters;
+  uint32_t availableOutgoingBitrate = 0;  // REMB from the subscriber, 0 = unknown
+};
+
+class Router : private transport::WebRtcTransport::Listener, private Consumer::Listener {
+ public:
+  Router(std::string id, ortc::RtpCapabilities capabilities, RouterListener& listener, net::DatagramSink& sink,
+         transport::TransportRegistry& registry, std::shared_ptr<const dtls::DtlsCertificate> certificate,
+         RouterLimits limits = {});
+  ~Router() override;
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  const std::string& id() const { return id_; }
+  const ortc::RtpCapabilities& rtpCapabilities() const { return capabilities_; }
+
+  Result<TransportParameters> createWebRtcTransport(const std::string& transportId);
+  Result<void> connectTransport(const std::string& transportId, std::string_view role, std::string_view algorithm,
+                                std::string_view fingerprint);
+  Result<ice::IceCredentials> restartIce(const std::string& transportId);
+  void closeTransport(const std::string& transportId);
+
+  Result<void> produce(const std::string& transportId, const std::string& producerId, ortc::MediaKind kind,
+                       ortc::RtpParameters rtpParameters);
+  void closeProducer(const std::string& producerId);
+  Result<void> setProducerPaused(const std::string& producerId, bool paused);
+
+  Result<ConsumerParameters> consume(const std::string& transportId, const std::string& consumerId,
+                                     const std::string& producerId, const ortc::RtpCapabilities& deviceCapabilities,
+                                     bool paused);
+  void closeConsumer(const std::string& consumerId);
+  Result<void> setConsumerPaused(const std::string& consumerId, bool paused);
+  Result<void> setPreferredLayers(const std::string& consumerId, size_t spatial, std::optional<uint8_t> temporal);
+  Result<void> requestConsumerKeyframe(const std::string& consumerId);
+
+  bool canConsume(const std::string& producerId, const ortc::RtpCapabilities& deviceCapabilities) const;
+
+  // Periodic work: transport timers (every call), RTCP reports, layers and speakers.
+  void onTimer(Clock::time_point now);
+
+  std::vector<TransportStats> transportStats() const;
+  size_t transportCount() const { return transports_.size(); }
+  size_t producerCount() const { return producers_.size(); }
+  size_t consumerCount() const { return consumers_.size(); }
+  const Consumer* findConsumer(const std::string& consumerId) const;
+  const Producer* findProducer(const std::string& producerId) const;
+
+ private:
+  struct TransportEntry;
+  struct ProducerEntry {
+    std::unique_ptr<Producer> producer;
+    TransportEntry* transport = nullptr;
+    std::vector<Consumer*> consumers;
+  };
+  struct TransportEntry {
+    std::unique_ptr<transport::WebRtcTransport> transport;
+    std::vector<ProducerEntry*> producers;
+    std::vector<Consumer*> consumers;
+    std::unordered_map<uint32_t, std::pair<ProducerEntry*, size_t>> producerStreams;  // by SSRC
+    uint32_t rtcpSsrc = 0;             // our SSRC in RTCP we send on this transport
+    uint32_t nextConsumerMid = 0;      // each consumer is its own m-section at the subscriber
+    uint32_t availableBitrate = 0;     // REMB
+  };
+
+  // transport::WebRtcTransport::Listener
+  void onTransportRtp(transport::WebRtcTransport& transport, rtp::RtpPacketView& packet, Clock::time_point now) override;
+  void onTransportRtcp(transport::WebRtcTransport& transport, const rtcp::RtcpCompound& compound,
+                       Clock::time_point now) override;
+  void onTransportConnected(transport::WebRtcTransport& transport) override;
+  void onTransportClosed(transport::WebRtcTransport& transport, std::string_view reason) override;
+  // Consumer::Listener
+  void onConsumerKeyframeNeeded(Consumer& consumer, size_t streamIndex) override;
+
+  TransportEntry* entryOf(const transport::WebRtcTransport& transport);
+  std::optional<std::pair<ProducerEntry*, size_t>> matchProducer(TransportEntry& entry, rtp::RtpPacketView& packet);
+  void sendKeyframeRequest(ProducerEntry& producer, size_t streamIndex, Clock::time_point now);
+  void sendReports(Clock::time_point now);
+  void handleFeedback(TransportEntry& entry, const rtcp::RtcpPacket& packet);
+  Consumer* consumerBySsrc(uint32_t ssrc);
+  void removeConsumer(const std::string& consumerId, bool notify);
+  void removeProducer(const std::string& producerId);
+  void removeTransport(const std::string& transportId, bool notify, std::string_view reason);
+
+  std::string id_;
+  ortc::RtpCapabilities capabilities_;
+  RouterListener& listener_;
+  net::DatagramSink& sink_;
+  transport::TransportRegistry& registry_;
+  std::shared_ptr<const dtls::DtlsCertificate> certificate_;
+  RouterLimits limits_;
+
+  std::unordered_map<std::string, std::unique_ptr<TransportEntry>> transports_;
+  std::unordered_map<const transport::WebRtcTransport*, TransportEntry*> entryByTransport_;
+  std::unordered_map<std::string, std::unique_ptr<ProducerEntry>> producers_;
+  std::unordered_map<std::string, std::unique_ptr<Consumer>> consumers_;
+  std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;  // consumer and RTX SSRCs
+  uint32_t nextSsrc_;
+  ActiveSpeakerDetector speakers_;
+  Clock::time_point lastReports_{};
+  Clock::time_point lastSpeakerCheck_{};
+  std::vector<std::string> closing_;  // transports closed from inside a callback, removed on the next timer
+};
+
+}  // namespace fluxmeet::media::router

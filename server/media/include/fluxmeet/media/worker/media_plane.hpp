@@ -1,0 +1,67 @@
+#pragma once
+// MediaPlane: the SFU as the rest of the server sees it. It owns the DTLS certificate (one per
+// process, RFC 8827 section 6.5 allows that), the router RTP capabilities (one codec list for
+// every meeting) and the media workers, and hands each new meeting's Router to the least loaded
+// worker. Everything else reaches media through a worker's post()/invoke().
+//
+// Threading: create, start and stop from the main thread; assignWorker() and the getters from
+// the control thread.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fluxmeet/common/result.hpp"
+#include "fluxmeet/media/ortc/rtp_parameters.hpp"
+#include "fluxmeet/media/worker/media_worker.hpp"
+
+namespace fluxmeet::media::worker {
+
+struct MediaPlaneOptions {
+  unsigned workers = 1;
+  std::string listenIp = "0.0.0.0";
+  uint16_t firstPort = 40000;  // worker i listens on firstPort + i; 0 = any free port each
+  // Addresses put in ICE candidates. Empty: every non-loopback local address, and loopback.
+  std::vector<std::string> announcedAddresses;
+};
+
+// An ICE candidate as mediasoup-client's IceCandidate wants it (RFC 8839 section 5.1).
+struct IceCandidate {
+  std::string foundation;
+  uint32_t priority = 0;
+  std::string address;
+  std::string protocol = "udp";
+  uint16_t port = 0;
+  std::string type = "host";
+};
+
+class MediaPlane {
+ public:
+  static Result<std::unique_ptr<MediaPlane>> start(MediaPlaneOptions options, router::RouterListener& listener);
+  ~MediaPlane();
+  MediaPlane(const MediaPlane&) = delete;
+  MediaPlane& operator=(const MediaPlane&) = delete;
+
+  void stop();
+
+  const ortc::RtpCapabilities& routerCapabilities() const { return capabilities_; }
+  size_t workerCount() const { return workers_.size(); }
+  MediaWorker& worker(size_t index) { return *workers_[index]; }
+  // The worker for a new router: the one with the fewest routers assigned so far.
+  size_t assignWorker();
+  void releaseWorker(size_t index);
+  std::vector<IceCandidate> candidates(size_t workerIndex) const;
+  const std::vector<std::string>& announcedAddresses() const { return addresses_; }
+
+ private:
+  MediaPlane() = default;
+
+  ortc::RtpCapabilities capabilities_;
+  std::vector<std::unique_ptr<MediaWorker>> workers_;
+  std::vector<size_t> routersPerWorker_;
+  std::vector<std::string> addresses_;
+};
+
+// Local IPv4 addresses, non-loopback first, then 127.0.0.1.
+std::vector<std::string> localAddresses();
+
+}  // namespace fluxmeet::media::worker

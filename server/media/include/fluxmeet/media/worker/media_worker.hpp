@@ -1,0 +1,126 @@
+#pragma once
+// MediaWorker: one thread with its own event loop and its own UDP port, hosting the Routers of
+// some meetings. Every transport of the worker shares the port: the demultiplexer sorts
+// datagrams by RFC 7983 first byte and then finds the transport by ICE ufrag (STUN) or by
+// 5-tuple (DTLS, RTP, RTCP).
+//
+//   first byte  0..3   STUN   -> USERNAME "<our ufrag>:<theirs>" -> transport
+//              20..63  DTLS   -> 5-tuple -> transport
+//             128..191 RTP/RTCP -> 5-tuple -> transport (RFC 5761 section 4 splits the two)
+//
+// Threading: the control side (signaling) never touches a Router directly; it posts tasks with
+// post() or runs one and waits for its result with invoke(). Nothing on the packet path locks.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <unordered_map>
+
+#include "fluxmeet/common/result.hpp"
+#include "fluxmeet/media/dtls/dtls_certificate.hpp"
+#include "fluxmeet/media/ice/transport_address.hpp"
+#include "fluxmeet/media/router/router.hpp"
+#include "fluxmeet/media/transport/webrtc_transport.hpp"
+#include "fluxmeet/media/worker/udp_socket.hpp"
+
+namespace fluxmeet::media::worker {
+
+struct MediaWorkerOptions {
+  unsigned index = 0;
+  std::string listenIp = "0.0.0.0";
+  uint16_t port = 0;  // 0 = any free port
+};
+
+struct MediaWorkerStats {
+  UdpSocketStats socket;
+  uint64_t unknownStun = 0;      // no transport has that ufrag
+  uint64_t unknownTuple = 0;     // DTLS/RTP/RTCP from an address no transport validated
+  uint64_t unclassified = 0;     // first byte outside RFC 7983's ranges
+  size_t routers = 0;
+  size_t transports = 0;
+  size_t producers = 0;
+  size_t consumers = 0;
+};
+
+class MediaWorker final : private transport::TransportRegistry {
+ public:
+  MediaWorker(MediaWorkerOptions options, std::shared_ptr<const dtls::DtlsCertificate> certificate,
+              router::RouterListener& listener);
+  ~MediaWorker() override;
+  MediaWorker(const MediaWorker&) = delete;
+  MediaWorker& operator=(const MediaWorker&) = delete;
+
+  // Binds the UDP port and starts the thread.
+  Result<void> start();
+  // Stops the loop and joins the thread; routers are destroyed on the worker thread.
+  void stop();
+
+  unsigned index() const { return options_.index; }
+  uint16_t port() const { return port_; }
+
+  // Runs `task` on the worker thread.
+  template <class Task>
+  void post(Task&& task) {
+    boost::asio::post(io_, std::forward<Task>(task));
+  }
+  // Runs `task` on the worker thread and waits for its result. The worker answers within one
+  // packet batch (microseconds), so a control thread may block on it. Must not be called from
+  // the worker thread itself.
+  template <class Task>
+  auto invoke(Task&& task) -> std::invoke_result_t<Task&> {
+    using R = std::invoke_result_t<Task&>;
+    std::promise<R> promise;
+    auto future = promise.get_future();
+    boost::asio::post(io_, [&task, &promise] {
+      if constexpr (std::is_void_v<R>) {
+        task();
+        promise.set_value();
+      } else {
+        promise.set_value(task());
+      }
+    });
+    return future.get();
+  }
+
+  // Worker thread only.
+  Result<router::Router*> createRouter(const std::string& routerId, const ortc::RtpCapabilities& capabilities);
+  router::Router* findRouter(const std::string& routerId);
+  void closeRouter(const std::string& routerId);
+  MediaWorkerStats stats() const;
+
+ private:
+  // transport::TransportRegistry
+  void registerUfrag(std::string_view ufrag, transport::WebRtcTransport& transport) override;
+  void unregisterUfrag(std::string_view ufrag) override;
+  void registerTuple(const ice::TransportAddress& tuple, transport::WebRtcTransport& transport) override;
+  void unregisterTransport(transport::WebRtcTransport& transport) override;
+
+  void waitForPackets();
+  void onReadable();
+  void onDatagram(std::span<uint8_t> datagram, const ice::TransportAddress& from, transport::Clock::time_point now);
+  void scheduleTick();
+
+  MediaWorkerOptions options_;
+  std::shared_ptr<const dtls::DtlsCertificate> certificate_;
+  router::RouterListener& listener_;
+  boost::asio::io_context io_{1};
+  std::unique_ptr<UdpSocket> socket_;
+  std::unique_ptr<boost::asio::posix::stream_descriptor> readable_;
+  boost::asio::steady_timer tick_{io_};
+  std::thread thread_;
+  uint16_t port_ = 0;
+
+  std::unordered_map<std::string, std::unique_ptr<router::Router>> routers_;
+  std::unordered_map<std::string, transport::WebRtcTransport*> byUfrag_;
+  std::unordered_map<ice::TransportAddress, transport::WebRtcTransport*, ice::TransportAddressHash> byTuple_;
+  uint64_t unknownStun_ = 0;
+  uint64_t unknownTuple_ = 0;
+  uint64_t unclassified_ = 0;
+};
+
+}  // namespace fluxmeet::media::worker

@@ -1,0 +1,173 @@
+#include "fluxmeet/media/worker/media_worker.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <vector>
+
+#include "fluxmeet/media/net/packet_classifier.hpp"
+#include "fluxmeet/media/stun/stun_message.hpp"
+
+namespace fluxmeet::media::worker {
+namespace {
+
+// Timers (DTLS retransmission, consent, RTCP, layer choice) run at this resolution; the packet
+// path does not depend on it.
+constexpr auto kTick = std::chrono::milliseconds(20);
+
+}  // namespace
+
+MediaWorker::MediaWorker(MediaWorkerOptions options, std::shared_ptr<const dtls::DtlsCertificate> certificate,
+                         router::RouterListener& listener)
+    : options_(std::move(options)), certificate_(std::move(certificate)), listener_(listener) {}
+
+MediaWorker::~MediaWorker() { stop(); }
+
+Result<void> MediaWorker::start() {
+  auto socket = UdpSocket::open(options_.listenIp, options_.port);
+  if (!socket) return socket.error();
+  socket_ = std::move(*socket);
+  port_ = socket_->localPort();
+  // A duplicate of the descriptor, so asio may close its copy without closing the socket.
+  readable_ = std::make_unique<boost::asio::posix::stream_descriptor>(io_, ::dup(socket_->fd()));
+  waitForPackets();
+  scheduleTick();
+  thread_ = std::thread([this] {
+    io_.run();
+    // Routers (and their DTLS/SRTP state) die on the thread that used them.
+    routers_.clear();
+  });
+  return {};
+}
+
+void MediaWorker::stop() {
+  if (!thread_.joinable()) return;
+  io_.stop();
+  thread_.join();
+}
+
+void MediaWorker::waitForPackets() {
+  readable_->async_wait(boost::asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& error) {
+    if (error) return;
+    onReadable();
+    waitForPackets();
+  });
+}
+
+void MediaWorker::onReadable() {
+  // Drain what the kernel has (bounded, so timers and tasks still get their turn), then send
+  // everything the batch produced in one sendmmsg.
+  const auto now = transport::Clock::now();
+  for (int batch = 0; batch < 8; ++batch) {
+    const size_t count = socket_->receiveBatch(
+        [this, now](std::span<uint8_t> datagram, const ice::TransportAddress& from) { onDatagram(datagram, from, now); });
+    if (count < UdpSocket::kBatch) break;
+  }
+  socket_->flush();
+}
+
+void MediaWorker::onDatagram(std::span<uint8_t> datagram, const ice::TransportAddress& from,
+                             transport::Clock::time_point now) {
+  switch (net::classifyPacket(datagram)) {
+    case net::PacketKind::Stun: {
+      const auto message = stun::StunMessage::parse(datagram);
+      if (!message) {
+        ++unclassified_;
+        return;
+      }
+      // RFC 8445 section 7.2.2: USERNAME = "<our ufrag>:<their ufrag>".
+      const auto username = message->username();
+      const auto colon = username ? username->find(':') : std::string_view::npos;
+      if (colon == std::string_view::npos) {
+        ++unknownStun_;
+        return;
+      }
+      const auto it = byUfrag_.find(std::string(username->substr(0, colon)));
+      if (it == byUfrag_.end()) {
+        ++unknownStun_;
+        return;
+      }
+      it->second->receiveStun(*message, datagram, from, now);
+      return;
+    }
+    case net::PacketKind::Dtls:
+    case net::PacketKind::Rtp:
+    case net::PacketKind::Rtcp: {
+      const auto it = byTuple_.find(from);
+      if (it == byTuple_.end()) {
+        ++unknownTuple_;
+        return;
+      }
+      const auto kind = net::classifyPacket(datagram);
+      if (kind == net::PacketKind::Dtls) it->second->receiveDtls(datagram, from);
+      else if (kind == net::PacketKind::Rtp) it->second->receiveRtp(datagram, from, now);
+      else it->second->receiveRtcp(datagram, from, now);
+      return;
+    }
+    case net::PacketKind::Unknown:
+      ++unclassified_;
+      return;
+  }
+}
+
+void MediaWorker::scheduleTick() {
+  tick_.expires_after(kTick);
+  tick_.async_wait([this](const boost::system::error_code& error) {
+    if (error) return;
+    const auto now = transport::Clock::now();
+    for (auto& [id, router] : routers_) router->onTimer(now);
+    socket_->flush();
+    scheduleTick();
+  });
+}
+
+Result<router::Router*> MediaWorker::createRouter(const std::string& routerId, const ortc::RtpCapabilities& capabilities) {
+  if (routers_.contains(routerId)) return makeError(ErrorCode::Conflict, "router exists");
+  auto router = std::make_unique<router::Router>(routerId, capabilities, listener_, *socket_,
+                                                 static_cast<transport::TransportRegistry&>(*this), certificate_);
+  auto* raw = router.get();
+  routers_.emplace(routerId, std::move(router));
+  return raw;
+}
+
+router::Router* MediaWorker::findRouter(const std::string& routerId) {
+  const auto it = routers_.find(routerId);
+  return it == routers_.end() ? nullptr : it->second.get();
+}
+
+void MediaWorker::closeRouter(const std::string& routerId) {
+  routers_.erase(routerId);
+  socket_->flush();
+}
+
+MediaWorkerStats MediaWorker::stats() const {
+  MediaWorkerStats stats;
+  stats.socket = socket_->stats();
+  stats.unknownStun = unknownStun_;
+  stats.unknownTuple = unknownTuple_;
+  stats.unclassified = unclassified_;
+  stats.routers = routers_.size();
+  for (const auto& [id, router] : routers_) {
+    stats.transports += router->transportCount();
+    stats.producers += router->producerCount();
+    stats.consumers += router->consumerCount();
+  }
+  return stats;
+}
+
+void MediaWorker::registerUfrag(std::string_view ufrag, transport::WebRtcTransport& transport) {
+  byUfrag_[std::string(ufrag)] = &transport;
+}
+
+void MediaWorker::unregisterUfrag(std::string_view ufrag) { byUfrag_.erase(std::string(ufrag)); }
+
+void MediaWorker::registerTuple(const ice::TransportAddress& tuple, transport::WebRtcTransport& transport) {
+  byTuple_[tuple] = &transport;
+}
+
+void MediaWorker::unregisterTransport(transport::WebRtcTransport& transport) {
+  std::erase_if(byUfrag_, [&transport](const auto& item) { return item.second == &transport; });
+  std::erase_if(byTuple_, [&transport](const auto& item) { return item.second == &transport; });
+}
+
+}  // namespace fluxmeet::media::worker
