@@ -16,7 +16,7 @@ const Meetings = lazy(() => import('./features/meetings/Meetings'));
 const EditMeeting = lazy(() => import('./features/meetings/EditMeeting'));
 const MeetingHistory = lazy(() => import('./features/meetings/MeetingHistory'));
 const Profile = lazy(() => import('./features/profile/Profile'));
-const MeetingLobby = lazy(() => import('./features/meeting/MeetingLobby'));
+const MeetingPage = lazy(() => import('./features/meeting/MeetingPage'));
 const NotFound = lazy(() => import('./ui/NotFound'));
 
 /** "/" is the landing page for visitors and the home page for signed-in users, as in Meet. */
@@ -81,7 +81,7 @@ export const routes: RouteObject[] = [
           </RequireAuth>
         ),
       },
-      { path: '/m/:code', element: <MeetingLobby /> },
+      { path: '/m/:code', element: <MeetingPage /> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -31,6 +31,8 @@ export function launchBrowser() {
       '--disable-sync',
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
+      // The SFU and the browser are on one machine; CI machines may have no other interface.
+      '--allow-loopback-in-peer-connection',
     ],
   });
 }

@@ -36,6 +36,10 @@ export async function startServer() {
       '--web-root', webRoot,
       '--password-hash-cost', 'test',
       '--login-attempts-per-minute', '1000',
+      // Side by side with other test servers: any free media port, loopback candidates.
+      '--media-udp-port', '0',
+      '--media-announced-ip', '127.0.0.1',
+      '--media-workers', '1',
     ],
     { cwd: dir, env: { ...process.env, JWT_SECRET: secret }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

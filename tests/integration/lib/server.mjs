@@ -21,6 +21,7 @@ const CONFIG_KEYS = [
   'FLUXMEET_DEV', 'ENV_FILE', 'LISTEN_ADDRESS', 'PORT', 'DATABASE_URL', 'JWT_SECRET', 'PUBLIC_URL',
   'MEDIA_ANNOUNCED_IP', 'MEDIA_UDP_PORT', 'TLS_CERT', 'TLS_KEY', 'LOG_LEVEL', 'WEB_ROOT', 'CORS_ORIGINS',
   'SMTP_URL', 'SMTP_FROM', 'LOGIN_ATTEMPTS_PER_MINUTE', 'PASSWORD_HASH_COST', 'SIGNAL_RECONNECT_GRACE_MS',
+  'MEDIA_LISTEN_IP', 'MEDIA_WORKERS',
 ];
 
 export function randomSecret(length = 48) {
@@ -78,6 +79,10 @@ export async function startServer({ env = {}, args = [], dataDir, webRoot = WEB_
   const secret = 'JWT_SECRET' in env ? env.JWT_SECRET : randomSecret();
   const fullEnv = buildEnv({
     LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+    // Test servers run side by side: any free media port, loopback candidates, one worker.
+    MEDIA_UDP_PORT: '0',
+    MEDIA_ANNOUNCED_IP: '127.0.0.1',
+    MEDIA_WORKERS: '1',
     ...env,
     JWT_SECRET: secret,
   });

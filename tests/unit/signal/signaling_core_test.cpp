@@ -83,11 +83,31 @@ TEST_F(SignalingCoreTest, TenInvalidMessagesDisconnect) {
   EXPECT_EQ(connection_->closedWith, 1008);
 }
 
-TEST_F(SignalingCoreTest, MediaMethodsAreNotImplementedYet) {
+// This core has no media plane (a server started without media): media methods need a meeting
+// like every room method, and inside one they answer `unavailable` instead of doing anything.
+TEST_F(SignalingCoreTest, MediaMethodsNeedAMeetingAndAMediaPlane) {
   sendText(R"({"id":1,"method":"hello","data":{"token":")" + token_ + R"("}})");
   sendText(R"({"id":2,"method":"createTransport","data":{}})");
-  EXPECT_EQ(connection_->sent.back()["error"]["code"], "not_implemented");
+  EXPECT_EQ(connection_->sent.back()["error"]["code"], "unprocessable");
   EXPECT_EQ(connection_->sent.back()["id"], 2);
+
+  auto host = store_->findUserByEmail("ann@example.com");
+  ASSERT_TRUE(host.ok());
+  ASSERT_TRUE(store_->createMeeting(store::NewMeeting{.code = "abc-defg-hij", .hostId = host->id, .title = "Standup",
+                                                      .now = unixNow()})
+                  .ok());
+  sendText(R"({"id":3,"method":"join","data":{"code":"abc-defg-hij"}})");
+  ASSERT_EQ(connection_->sent.back()["ok"], true) << connection_->sent.back().dump();
+  for (const char* method : {"getRouterRtpCapabilities", "createTransport", "getTransportStats"}) {
+    sendText(std::string(R"({"id":4,"method":")") + method + R"(","data":{}})");
+    EXPECT_EQ(connection_->sent.back()["error"]["code"], "unavailable") << method;
+    EXPECT_EQ(connection_->sent.back()["id"], 4);
+  }
+  // Schemas are still checked first.
+  sendText(R"({"id":5,"method":"createTransport","data":{"direction":"sideways"}})");
+  EXPECT_EQ(connection_->sent.back()["error"]["code"], "validation_failed");
+  EXPECT_EQ(connection_->sent.back()["error"]["field"], "direction");
+  EXPECT_EQ(connection_->closedWith, 0);
 }
 
 TEST_F(SignalingCoreTest, RoomMethodsNeedAMeeting) {

@@ -65,6 +65,15 @@ export class ApiClient {
     for (const listener of this.listeners) listener(user);
   }
 
+  /**
+   * The access token for the signaling `hello` (sent in a WebSocket message, never in a URL).
+   * `renew` asks the server for a new one first, for when the last one was refused.
+   */
+  async signalingToken(renew = false): Promise<string | null> {
+    if (renew || !this.accessToken) await this.refresh();
+    return this.accessToken;
+  }
+
   clearSession(): void {
     const had = this.accessToken !== null || this.user !== null;
     this.accessToken = null;

@@ -46,3 +46,13 @@ export async function downloadInvite(code: string, client: ApiClient = api): Pro
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 }
+
+/** A guest token for one meeting (only when the meeting allows guests). */
+export async function getGuestToken(code: string, displayName: string, client: ApiClient = api): Promise<string> {
+  const result = await client.request<{ guestToken: string }>(`/meetings/${encodeURIComponent(code)}/guest`, {
+    method: 'POST',
+    body: { displayName },
+    auth: false,
+  });
+  return result.guestToken;
+}

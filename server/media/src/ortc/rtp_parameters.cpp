@@ -427,7 +427,12 @@ RtcpParameters readRtcp(JsonReader& reader, const json& parameters) {
   RtcpParameters result;
   const json* rtcp = reader.member(parameters, "rtcp");
   if (rtcp == nullptr || !reader.expectObject(*rtcp, "rtcp")) return result;
-  auto cname = reader.text(*rtcp, "cname", "rtcp.cname", false, kMaxCnameLength, isVisibleAscii);
+  // mediasoup-client sends "" when the browser's SDP had no a=ssrc cname (simulcast by rid):
+  // the same as no cname, which the router then derives.
+  const auto emptyCname = rtcp->find("cname");
+  const bool cnameEmpty = emptyCname != rtcp->end() && emptyCname->is_string() && emptyCname->get_ref<const std::string&>().empty();
+  auto cname = cnameEmpty ? std::nullopt
+                          : reader.text(*rtcp, "cname", "rtcp.cname", false, kMaxCnameLength, isVisibleAscii);
   auto reducedSize = reader.boolean(*rtcp, "reducedSize", "rtcp.reducedSize");
   if (!reader.ok()) return result;
   result.cname = cname.value_or("");

@@ -124,6 +124,11 @@ void Consumer::forward(const rtp::RtpPacketView& packet, size_t streamIndex, Clo
     // Simulcast: only the target encoding may take over, and only at a keyframe (a decoder
     // cannot continue another encoding's picture sequence).
     if (static_cast<int>(streamIndex) != targetStream_ || !isKeyframe(sourcePayload)) {
+      // Keep asking while the target's delta frames go by: the request made on the switch may
+      // have been swallowed by the router's per-stream limiter (another consumer asked moments
+      // ago and that keyframe has passed), and nothing else would ask again. The router
+      // rate-limits, so this costs one lookup per packet while waiting.
+      if (static_cast<int>(streamIndex) == targetStream_) requestKeyframe(streamIndex);
       ++stats_.packetsDropped;
       return;
     }

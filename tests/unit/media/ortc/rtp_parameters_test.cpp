@@ -317,4 +317,13 @@ INSTANTIATE_TEST_SUITE_P(Rules, StrictParsing, ::testing::ValuesIn(kStrictCases)
                          });
 
 }  // namespace
+// Chrome with simulcast by rid has no a=ssrc lines, so mediasoup-client sends cname "".
+TEST(RtpParametersJson, EmptyCnameFromSimulcastBrowserIsAbsent) {
+  nlohmann::json video = fixtures::json(fixtures::kChromeVp8SimulcastProducer);
+  video["rtcp"]["cname"] = "";
+  auto parsed = rtpParametersFromJson(video);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_TRUE(parsed->rtcp.cname.empty());
+}
+
 }  // namespace fluxmeet::media::ortc

@@ -1,0 +1,131 @@
+// The meeting room end to end: two people in real Chromium (fake camera and microphone) meet
+// through the real server and its SFU. Asserts what a person sees and hears: the other's video
+// is decoded and moving, audio tracks arrive, chat reaches the other side, a host mute shows,
+// and leaving removes the tile.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { TEST_TIMEOUT_MS, launchBrowser, newContext, screenshot } from './lib/browser.mjs';
+import { newUser, registerViaApi } from './lib/flows.mjs';
+import { startServer } from './lib/server.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  const status = await server?.stop();
+  if (status) assert.equal(status.code, 0, `server exit ${status.code ?? status.signal}:\n${status.output.slice(-4000)}`);
+});
+
+/** Resolves once the named tile's <video> has decoded frames and its playback time moves. */
+async function waitForMovingVideo(page, label) {
+  const video = page.locator(`video[aria-label="${label}"]`);
+  await video.waitFor({ state: 'attached', timeout: 30_000 });
+  await page.waitForFunction(
+    (name) => {
+      const element = document.querySelector(`video[aria-label="${name}"]`);
+      return element && element.videoWidth > 0 && element.currentTime > 0.5;
+    },
+    label,
+    { timeout: 30_000 },
+  );
+  const first = await video.evaluate((v) => v.currentTime);
+  await page.waitForTimeout(1000);
+  const second = await video.evaluate((v) => v.currentTime);
+  assert.ok(second > first, `${label}: video is not moving (${first} -> ${second})`);
+  return video.evaluate((v) => ({ width: v.videoWidth, height: v.videoHeight }));
+}
+
+async function joinFromLobby(page, code, name) {
+  await page.goto(`/m/${code}`);
+  // As a person would: wait for the camera preview before joining.
+  await page.waitForFunction(() => [...document.querySelectorAll('video')].some((v) => v.videoWidth > 0), null, {
+    timeout: 15_000,
+  });
+  const field = page.getByLabel('Your name');
+  await field.fill(name);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await page.getByTestId('meeting-room').waitFor({ timeout: 30_000 });
+}
+
+describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
+  const host = newUser('host');
+  const guestName = 'Guest Grace';
+  let hostContext;
+  let guestContext;
+  let hostPage;
+  let guestPage;
+  let code;
+
+  before(async () => {
+    hostContext = await newContext(browser, server);
+    guestContext = await newContext(browser, server);
+    const token = await registerViaApi(hostContext, host);
+    const created = await hostContext.request.post('/api/v1/meetings', {
+      data: { kind: 'instant', title: 'Media check', settings: { guestsAllowed: true, waitingRoom: false } },
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    assert.equal(created.status(), 201, await created.text());
+    code = (await created.json()).code;
+    hostPage = await hostContext.newPage();
+    guestPage = await guestContext.newPage();
+  });
+
+  after(async () => {
+    await hostContext?.close();
+    await guestContext?.close();
+    assert.deepEqual(hostContext?.pageErrors ?? [], [], 'uncaught errors in the host page');
+    assert.deepEqual(guestContext?.pageErrors ?? [], [], 'uncaught errors in the guest page');
+  });
+
+  test('host and guest see and hear each other through the SFU', { timeout: TEST_TIMEOUT_MS * 2 }, async () => {
+    await joinFromLobby(hostPage, code, host.username);
+    await joinFromLobby(guestPage, code, guestName);
+
+    const seenByHost = await waitForMovingVideo(hostPage, guestName);
+    const seenByGuest = await waitForMovingVideo(guestPage, host.username);
+    assert.ok(seenByHost.width > 0 && seenByGuest.width > 0);
+
+    // Remote audio arrives as a live track on an <audio> element.
+    for (const page of [hostPage, guestPage]) {
+      await page.waitForFunction(() => {
+        const audio = [...document.querySelectorAll('audio')];
+        return audio.some((a) => a.srcObject && a.srcObject.getAudioTracks().some((t) => t.readyState === 'live'));
+      });
+    }
+    await screenshot(hostPage, 'meeting-room-host');
+  });
+
+  test('chat reaches the other person', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await guestPage.getByRole('button', { name: 'Chat' }).click();
+    await guestPage.getByPlaceholder('Send a message to everyone').fill('Hello from the guest');
+    await guestPage.getByRole('button', { name: 'Send' }).click();
+    await hostPage.getByRole('button', { name: 'Chat' }).click();
+    await hostPage.getByTestId('chat-messages').getByText('Hello from the guest').waitFor();
+  });
+
+  test('a host mute turns the guest microphone off on both sides', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await hostPage.getByRole('button', { name: 'People' }).click();
+    await hostPage.getByRole('button', { name: 'Mute' }).click();
+    await guestPage.getByRole('button', { name: 'Turn on microphone' }).waitFor();
+    await hostPage.locator(`figure[data-peer-name="${guestName}"] [aria-label="microphone off"]`).waitFor();
+  });
+
+  test('turning the camera off shows the avatar instead of video', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await guestPage.getByRole('button', { name: 'Turn off camera' }).click();
+    await hostPage.locator(`video[aria-label="${guestName}"]`).waitFor({ state: 'detached' });
+    await guestPage.getByRole('button', { name: 'Turn on camera' }).click();
+    await waitForMovingVideo(hostPage, guestName);
+  });
+
+  test('leaving removes the tile for the others', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await guestPage.getByRole('button', { name: 'Leave' }).click();
+    await guestPage.getByText('You left the meeting').waitFor();
+    await hostPage.locator(`figure[data-peer-name="${guestName}"]`).waitFor({ state: 'detached' });
+  });
+});

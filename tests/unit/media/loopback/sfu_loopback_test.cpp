@@ -1,0 +1,571 @@
+// The SFU end to end without a browser: a real MediaWorker on 127.0.0.1, a Router set up through
+// the same calls server/meeting/src/room_media.cpp makes, and our own WebRTC clients
+// (client::MediaClient: ICE controlling agent + DTLS client + SRTP) - one publisher sending Opus
+// and a three-layer VP8 simulcast (rids r0, r1, r2 with mid), two subscribers each consuming both
+// tracks. Everything is bounded by packet counts and short timeouts; nothing asserts on speed.
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "fluxmeet/media/client/media_client.hpp"
+#include "fluxmeet/media/client/synthetic_opus_source.hpp"
+#include "fluxmeet/media/client/synthetic_trailer.hpp"
+#include "fluxmeet/media/client/synthetic_vp8_source.hpp"
+#include "fluxmeet/media/codecs/vp8_payload_descriptor.hpp"
+#include "fluxmeet/media/net/byte_io.hpp"
+#include "fluxmeet/media/ortc/default_codecs.hpp"
+#include "fluxmeet/media/ortc/ortc.hpp"
+#include "fluxmeet/media/rtcp/feedback.hpp"
+#include "fluxmeet/media/rtp/sequence_number.hpp"
+#include "fluxmeet/media/worker/media_worker.hpp"
+
+namespace fluxmeet::media {
+namespace {
+
+using namespace std::chrono_literals;
+using client::MediaClient;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kRouterId = "loopback-room";
+constexpr uint32_t kFps = 100;  // video frames every 10 ms keep the test short
+constexpr auto kFrameInterval = std::chrono::milliseconds(1000 / kFps);
+constexpr auto kAudioInterval = 20ms;
+constexpr auto kTimeout = 3s;
+
+std::shared_ptr<dtls::DtlsCertificate> serverCertificate() {
+  static auto certificate = dtls::DtlsCertificate::generate().value();
+  return certificate;
+}
+std::shared_ptr<dtls::DtlsCertificate> clientCertificate() {
+  static auto certificate = dtls::DtlsCertificate::generate().value();
+  return certificate;
+}
+
+int64_t realtimeNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Router events arrive on the worker thread.
+class RecordingRouterListener : public router::RouterListener {
+ public:
+  void onTransportClosed(const std::string&, const std::string& transportId, std::string_view reason) override {
+    std::lock_guard lock(mutex_);
+    closedTransports.push_back(transportId + ": " + std::string(reason));
+  }
+  void onConsumerClosed(const std::string&, const std::string&) override {}
+  void onConsumerPausedChanged(const std::string&, const std::string&, bool) override {}
+  void onActiveSpeaker(const std::string&, const std::string&) override {}
+  std::vector<std::string> closed() {
+    std::lock_guard lock(mutex_);
+    return closedTransports;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> closedTransports;
+};
+
+// One RTP packet as a subscriber saw it.
+struct ReceivedRtp {
+  uint32_t ssrc = 0;
+  uint8_t payloadType = 0;
+  uint16_t sequenceNumber = 0;
+  uint32_t timestamp = 0;
+  bool marker = false;
+  std::optional<client::SyntheticTrailer> trailer;
+  // VP8 (after the OSN for RTX).
+  bool frameStart = false;
+  bool keyframe = false;
+  std::optional<uint16_t> pictureId;
+  std::optional<uint8_t> tl0PicIdx;
+  std::optional<uint16_t> originalSequenceNumber;  // RTX only (RFC 4588 section 4)
+  std::optional<uint8_t> audioLevel;
+};
+
+void readVp8(std::span<const uint8_t> payload, ReceivedRtp& out) {
+  out.trailer = client::readSyntheticTrailer(payload);
+  const auto descriptor = codecs::Vp8PayloadDescriptor::parse(payload);
+  if (!descriptor) return;
+  out.frameStart = descriptor->startsFrame();
+  out.keyframe = descriptor->isKeyframe();
+  out.pictureId = descriptor->pictureId();
+  out.tl0PicIdx = descriptor->tl0PicIdx();
+}
+
+struct Peer {
+  std::unique_ptr<MediaClient> client;
+  std::string transportId;
+};
+
+struct Subscriber : Peer {
+  router::ConsumerParameters audio;
+  router::ConsumerParameters video;
+  std::vector<ReceivedRtp> audioPackets;
+  std::vector<ReceivedRtp> videoPackets;
+  std::vector<ReceivedRtp> rtxPackets;
+  size_t unexpected = 0;
+
+  uint32_t videoSsrc() const { return video.rtpParameters.encodings.at(0).ssrc.value(); }
+  uint32_t rtxSsrc() const { return video.rtpParameters.encodings.at(0).rtxSsrc.value_or(0); }
+  uint32_t audioSsrc() const { return audio.rtpParameters.encodings.at(0).ssrc.value(); }
+  size_t videoFromLayer(size_t layer) const {
+    return std::count_if(videoPackets.begin(), videoPackets.end(),
+                         [layer](const auto& p) { return p.trailer && p.trailer->layer == layer; });
+  }
+};
+
+class SfuLoopbackTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    worker_ = std::make_unique<worker::MediaWorker>(
+        worker::MediaWorkerOptions{.index = 0, .listenIp = "127.0.0.1", .port = 0}, serverCertificate(), listener_);
+    ASSERT_TRUE(worker_->start());
+    capabilities_ = ortc::generateRouterRtpCapabilities(ortc::defaultMediaCodecs()).value();
+    auto created = worker_->invoke([&] { return worker_->createRouter(kRouterId, capabilities_); });
+    ASSERT_TRUE(created);
+
+    vp8_ = std::make_unique<client::SyntheticVp8Source>(client::SyntheticVp8Options{
+        .layers = {{.ssrc = 0x11110000, .rid = "r0", .bitrate = 100000, .width = 320, .height = 180},
+                   {.ssrc = 0x11110001, .rid = "r1", .bitrate = 200000, .width = 640, .height = 360},
+                   {.ssrc = 0x11110002, .rid = "r2", .bitrate = 600000, .width = 1280, .height = 720}},
+        .fps = kFps,
+        .maxPayloadSize = 500});
+    opus_ = std::make_unique<client::SyntheticOpusSource>(client::SyntheticOpusOptions{.ssrc = 0x22220000});
+
+    ASSERT_NO_FATAL_FAILURE(connectPeer(publisher_));
+    publisher_.client->setRtcpHandler([this](const rtcp::RtcpCompound& compound) { onPublisherRtcp(compound); });
+    ASSERT_TRUE(onRouter([&](router::Router& router) {
+      return router.produce(publisher_.transportId, "audio", ortc::MediaKind::Audio, opus_->producerParameters());
+    }));
+    ASSERT_TRUE(onRouter([&](router::Router& router) {
+      return router.produce(publisher_.transportId, "video", ortc::MediaKind::Video, vp8_->producerParameters());
+    }));
+    for (size_t i = 0; i < 2; ++i) {
+      subscribers_.push_back(std::make_unique<Subscriber>());
+      ASSERT_NO_FATAL_FAILURE(subscribe(*subscribers_.back(), std::to_string(i)));
+    }
+  }
+
+  void TearDown() override {
+    EXPECT_TRUE(listener_.closed().empty()) << listener_.closed().front();
+    subscribers_.clear();
+    publisher_.client.reset();
+    worker_->stop();
+  }
+
+  template <class Task>
+  auto onRouter(Task&& task) -> std::invoke_result_t<Task&, router::Router&> {
+    return worker_->invoke([&] { return task(*worker_->findRouter(kRouterId)); });
+  }
+
+  router::ConsumerStats consumerStats(const std::string& consumerId) {
+    return onRouter([&](router::Router& router) { return router.findConsumer(consumerId)->stats(); });
+  }
+
+  // createTransport + connectTransport as RoomMedia does, then ICE + DTLS from the client.
+  void connectPeer(Peer& peer) {
+    peer.transportId = "transport-" + std::to_string(nextTransport_++);
+    auto parameters = onRouter([&](router::Router& router) { return router.createWebRtcTransport(peer.transportId); });
+    ASSERT_TRUE(parameters);
+    auto created = MediaClient::create({.certificate = clientCertificate()});
+    ASSERT_TRUE(created);
+    peer.client = std::move(*created);
+    // mediasoup-client answers the server's role "auto" with "client".
+    ASSERT_TRUE(onRouter([&](router::Router& router) {
+      return router.connectTransport(peer.transportId, "client", "sha-256", peer.client->fingerprintSha256());
+    }));
+    ASSERT_TRUE(peer.client->connect({.candidate = ice::makeIpv4Address(127, 0, 0, 1, worker_->port()),
+                                      .ice = {parameters->iceUfrag, parameters->icePassword},
+                                      .fingerprint = parameters->fingerprintSha256}));
+    ASSERT_TRUE(pumpUntil([&] { return peer.client->connected(); }))
+        << "state " << client::mediaClientStateName(peer.client->state()) << " " << peer.client->failure();
+    EXPECT_EQ(peer.client->srtpProfile(), srtp::SrtpProfile::AeadAes128Gcm);
+  }
+
+  // RoomMedia::consume creates consumers paused; the client resumes once it is set up.
+  void subscribe(Subscriber& subscriber, const std::string& name) {
+    ASSERT_NO_FATAL_FAILURE(connectPeer(subscriber));
+    for (const char* producer : {"audio", "video"}) {
+      auto consumed = onRouter([&](router::Router& router) {
+        return router.consume(subscriber.transportId, name + "-" + producer, producer, capabilities_, true);
+      });
+      ASSERT_TRUE(consumed) << consumed.error().message;
+      (std::string_view(producer) == "audio" ? subscriber.audio : subscriber.video) = std::move(*consumed);
+    }
+    uint8_t audioLevelId = 0;
+    for (const auto& extension : subscriber.audio.rtpParameters.headerExtensions) {
+      if (extension.uri == ortc::kAudioLevelUri) audioLevelId = static_cast<uint8_t>(extension.id);
+    }
+    subscriber.client->setRtpHandler([&subscriber, audioLevelId](rtp::RtpPacketView& packet, int64_t) {
+      ReceivedRtp received{.ssrc = packet.ssrc(),
+                           .payloadType = packet.payloadType(),
+                           .sequenceNumber = packet.sequenceNumber(),
+                           .timestamp = packet.timestamp(),
+                           .marker = packet.marker()};
+      const auto payload = packet.payload();
+      if (received.ssrc == subscriber.videoSsrc()) {
+        readVp8(payload, received);
+        subscriber.videoPackets.push_back(received);
+      } else if (received.ssrc == subscriber.rtxSsrc() && payload.size() > 2) {
+        received.originalSequenceNumber = net::loadU16(payload.data());
+        readVp8(payload.subspan(2), received);
+        subscriber.rtxPackets.push_back(received);
+      } else if (received.ssrc == subscriber.audioSsrc()) {
+        received.trailer = client::readSyntheticTrailer(payload);
+        if (const auto level = packet.findExtension(audioLevelId); level && !level->empty()) {
+          received.audioLevel = (*level)[0];
+        }
+        subscriber.audioPackets.push_back(received);
+      } else {
+        ++subscriber.unexpected;
+      }
+    });
+    for (const char* producer : {"audio", "video"}) {
+      ASSERT_TRUE(onRouter([&](router::Router& router) {
+        return router.setConsumerPaused(name + "-" + producer, false);
+      }));
+    }
+  }
+
+  // The publisher answers PLI/FIR like a browser: a keyframe on that encoding, optionally a few
+  // frames late so a test can watch the SFU wait for it.
+  void onPublisherRtcp(const rtcp::RtcpCompound& compound) {
+    for (const auto& packet : compound) {
+      if (packet.packetType != rtcp::packet_type::kPayloadFeedback || packet.count != rtcp::fmt::kPli) continue;
+      const auto pli = rtcp::parsePli(packet);
+      if (!pli) continue;
+      plis_.push_back({pli->mediaSsrc, Clock::now()});
+      vp8_->requestKeyframeForSsrc(pli->mediaSsrc, keyframeDelayFrames_);
+    }
+  }
+
+  size_t plisFor(size_t layer) const {
+    const uint32_t ssrc = vp8_->options().layers[layer].ssrc;
+    return std::count_if(plis_.begin(), plis_.end(), [ssrc](const auto& pli) { return pli.first == ssrc; });
+  }
+
+  std::vector<MediaClient*> clients() {
+    std::vector<MediaClient*> all;
+    if (publisher_.client) all.push_back(publisher_.client.get());
+    for (auto& subscriber : subscribers_) {
+      if (subscriber->client) all.push_back(subscriber->client.get());
+    }
+    return all;
+  }
+
+  // Sends media on schedule (once the publisher is connected) and polls every client until
+  // `done` holds or `timeout` passes.
+  bool pumpUntil(const std::function<bool()>& done, Clock::duration timeout = kTimeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (!done()) {
+      const auto now = Clock::now();
+      if (now >= deadline) return false;
+      if (sending_ && publisher_.client && publisher_.client->connected()) {
+        auto send = [this](std::span<const uint8_t> packet) { publisher_.client->sendRtp(packet); };
+        if (now >= nextVideo_) {
+          vp8_->sendFrame(realtimeNs(), send);
+          nextVideo_ = std::max(nextVideo_ + kFrameInterval, now);
+        }
+        if (now >= nextAudio_) {
+          opus_->sendFrame(realtimeNs(), send);
+          nextAudio_ = std::max(nextAudio_ + kAudioInterval, now);
+        }
+      }
+      const auto all = clients();
+      std::vector<pollfd> descriptors;
+      for (auto* client : all) descriptors.push_back({.fd = client->fd(), .events = POLLIN, .revents = 0});
+      ::poll(descriptors.data(), descriptors.size(), 2);
+      for (auto* client : all) client->poll(0ms);
+    }
+    return true;
+  }
+
+  void pumpFor(Clock::duration duration) {
+    const auto until = Clock::now() + duration;
+    pumpUntil([until] { return Clock::now() >= until; }, duration + 1s);
+  }
+
+  bool receivingVideo(size_t minimum) {
+    return std::all_of(subscribers_.begin(), subscribers_.end(),
+                       [minimum](const auto& s) { return s->videoPackets.size() >= minimum; });
+  }
+
+  RecordingRouterListener listener_;
+  std::unique_ptr<worker::MediaWorker> worker_;
+  ortc::RtpCapabilities capabilities_;
+  std::unique_ptr<client::SyntheticVp8Source> vp8_;
+  std::unique_ptr<client::SyntheticOpusSource> opus_;
+  Peer publisher_;
+  std::vector<std::unique_ptr<Subscriber>> subscribers_;
+  std::vector<std::pair<uint32_t, Clock::time_point>> plis_;
+  uint32_t keyframeDelayFrames_ = 0;
+  bool sending_ = true;
+  Clock::time_point nextVideo_{};
+  Clock::time_point nextAudio_{};
+  int nextTransport_ = 0;
+};
+
+// Every packet of `packets` continues the previous one: sequence + 1, timestamp not older.
+void expectContinuous(const std::vector<ReceivedRtp>& packets, const char* what) {
+  for (size_t i = 1; i < packets.size(); ++i) {
+    ASSERT_EQ(packets[i].sequenceNumber, static_cast<uint16_t>(packets[i - 1].sequenceNumber + 1))
+        << what << " packet " << i;
+    ASSERT_FALSE(rtp::isNewerTimestamp(packets[i - 1].timestamp, packets[i].timestamp)) << what << " packet " << i;
+  }
+}
+
+// Frame starts carry consecutive picture IDs (15 bits) and, all frames being TL0, TL0PICIDX.
+void expectPictureIdsContinuous(const std::vector<ReceivedRtp>& packets) {
+  std::optional<ReceivedRtp> previous;
+  for (const auto& packet : packets) {
+    if (!packet.frameStart) continue;
+    ASSERT_TRUE(packet.pictureId && packet.tl0PicIdx);
+    if (previous) {
+      ASSERT_EQ(*packet.pictureId, (*previous->pictureId + 1) & 0x7FFF) << "seq " << packet.sequenceNumber;
+      ASSERT_EQ(*packet.tl0PicIdx, static_cast<uint8_t>(*previous->tl0PicIdx + 1)) << "seq " << packet.sequenceNumber;
+    }
+    previous = packet;
+  }
+}
+
+TEST_F(SfuLoopbackTest, BothSubscribersGetOpusAndVp8WithRewrittenContinuousHeaders) {
+  ASSERT_TRUE(pumpUntil([&] {
+    return receivingVideo(60) && std::all_of(subscribers_.begin(), subscribers_.end(),
+                                             [](const auto& s) { return s->audioPackets.size() >= 20; });
+  }));
+  const auto& routerOpus = subscribers_[0]->audio.rtpParameters.codecs.at(0);
+  const auto& routerVp8 = subscribers_[0]->video.rtpParameters.codecs.at(0);
+  ASSERT_EQ(routerOpus.mimeType, "audio/opus");
+  ASSERT_EQ(routerVp8.mimeType, "video/VP8");
+  for (const auto& subscriber : subscribers_) {
+    SCOPED_TRACE(subscriber->transportId);
+    EXPECT_EQ(subscriber->unexpected, 0u);
+    // Router SSRCs and payload types, not the publisher's.
+    for (uint32_t ssrc : {subscriber->videoSsrc(), subscriber->audioSsrc()}) {
+      EXPECT_FALSE(vp8_->layerOfSsrc(ssrc).has_value());
+      EXPECT_NE(ssrc, opus_->ssrc());
+    }
+    for (const auto& packet : subscriber->audioPackets) {
+      ASSERT_EQ(packet.payloadType, routerOpus.payloadType);
+      ASSERT_TRUE(packet.trailer.has_value());
+      // RFC 6464 level, re-numbered to the subscriber's extension id: V=1, 30 dBov.
+      ASSERT_EQ(packet.audioLevel, 0x80 | 30);
+    }
+    EXPECT_NE(routerOpus.payloadType, opus_->options().payloadType);
+    for (const auto& packet : subscriber->videoPackets) {
+      ASSERT_EQ(packet.payloadType, routerVp8.payloadType);
+      ASSERT_TRUE(packet.trailer.has_value());
+      // Nothing chose a layer: the consumer forwards the highest one.
+      ASSERT_EQ(packet.trailer->layer, 2);
+    }
+    EXPECT_NE(routerVp8.payloadType, vp8_->options().payloadType);
+    // The consumer's stream starts with a keyframe and has no holes.
+    ASSERT_TRUE(subscriber->videoPackets.front().keyframe);
+    EXPECT_TRUE(subscriber->videoPackets.front().trailer->keyframe);
+    ASSERT_NO_FATAL_FAILURE(expectContinuous(subscriber->videoPackets, "video"));
+    ASSERT_NO_FATAL_FAILURE(expectContinuous(subscriber->audioPackets, "audio"));
+    ASSERT_NO_FATAL_FAILURE(expectPictureIdsContinuous(subscriber->videoPackets));
+    // Frames arrive in order and whole: each trailer frame number follows the previous.
+    for (size_t i = 1; i < subscriber->videoPackets.size(); ++i) {
+      const auto& previous = *subscriber->videoPackets[i - 1].trailer;
+      const auto& current = *subscriber->videoPackets[i].trailer;
+      ASSERT_TRUE(current.frame == previous.frame || current.frame == previous.frame + 1) << i;
+      ASSERT_EQ(subscriber->videoPackets[i].frameStart, current.frame != previous.frame) << i;
+    }
+  }
+  // Two consumers of one producer: different SSRCs and their own sequence spaces.
+  EXPECT_NE(subscribers_[0]->videoSsrc(), subscribers_[1]->videoSsrc());
+  EXPECT_NE(subscribers_[0]->audioSsrc(), subscribers_[1]->audioSsrc());
+}
+
+TEST_F(SfuLoopbackTest, LostPacketIsRepairedByNackAsRtxCarryingTheOriginalSequenceNumber) {
+  ASSERT_TRUE(pumpUntil([&] { return receivingVideo(20); }));
+  Subscriber& lossy = *subscribers_[0];
+  ASSERT_NE(lossy.rtxSsrc(), 0u) << "RTX must be negotiated with router capabilities";
+  uint8_t rtxPayloadType = 0;
+  for (const auto& codec : lossy.video.rtpParameters.codecs) {
+    if (ortc::isRtxMimeType(codec.mimeType)) rtxPayloadType = static_cast<uint8_t>(codec.payloadType);
+  }
+  ASSERT_NE(rtxPayloadType, 0);
+
+  // The network loses the next video packet to this subscriber.
+  std::optional<uint16_t> lost;
+  const uint32_t videoSsrc = lossy.videoSsrc();
+  lossy.client->setRtpDropFilter([&lost, videoSsrc](uint32_t ssrc, uint16_t sequence) {
+    if (ssrc != videoSsrc || lost) return false;
+    lost = sequence;
+    return true;
+  });
+  const size_t before = lossy.videoPackets.size();
+  ASSERT_TRUE(pumpUntil([&] { return lost && lossy.videoPackets.size() > before; }));
+  const auto& after = lossy.videoPackets.back();
+  ASSERT_EQ(after.sequenceNumber, static_cast<uint16_t>(*lost + 1)) << "the gap the receiver sees";
+  const uint32_t previousTimestamp = lossy.videoPackets[before - 1].timestamp;
+
+  const uint16_t missing[] = {*lost};
+  ASSERT_TRUE(lossy.client->sendNack(0x5EED0001, videoSsrc, missing));
+  ASSERT_TRUE(pumpUntil([&] { return !lossy.rtxPackets.empty(); }));
+  const auto& rtx = lossy.rtxPackets.front();
+  // RFC 4588 section 4: RTX SSRC and payload type, the original sequence number first.
+  EXPECT_EQ(rtx.ssrc, lossy.rtxSsrc());
+  EXPECT_EQ(rtx.payloadType, rtxPayloadType);
+  EXPECT_EQ(rtx.originalSequenceNumber, *lost);
+  // The repaired packet belongs where the hole was.
+  EXPECT_FALSE(rtp::isNewerTimestamp(previousTimestamp, rtx.timestamp));
+  EXPECT_FALSE(rtp::isNewerTimestamp(rtx.timestamp, after.timestamp));
+  ASSERT_TRUE(rtx.trailer.has_value());
+  EXPECT_EQ(rtx.trailer->layer, 2);
+  EXPECT_EQ(lossy.client->stats().srtpFailures, 0u);
+
+  const auto stats = consumerStats("0-video");
+  EXPECT_EQ(stats.nacksReceived, 1u);
+  EXPECT_EQ(stats.packetsRetransmitted, 1u);
+  EXPECT_TRUE(subscribers_[1]->rtxPackets.empty());
+}
+
+TEST_F(SfuLoopbackTest, LayerSwitchWaitsForAKeyframeOfTheNewLayerAndKeepsPictureIdsContinuous) {
+  ASSERT_TRUE(pumpUntil([&] { return subscribers_[0]->videoFromLayer(2) >= 30; }));
+  Subscriber& switching = *subscribers_[0];
+  // The publisher answers keyframe requests five frames late, as an encoder may.
+  keyframeDelayFrames_ = 5;
+  const size_t requestedAt = switching.videoPackets.size();
+  const size_t plisBefore = plisFor(0);
+  ASSERT_TRUE(onRouter([](router::Router& router) { return router.setPreferredLayers("0-video", 0, std::nullopt); }));
+
+  ASSERT_TRUE(pumpUntil([&] { return switching.videoFromLayer(0) > 0; }));
+  EXPECT_GT(plisFor(0), plisBefore) << "the SFU asks the publisher for a layer-0 keyframe";
+  const auto firstLow = std::find_if(switching.videoPackets.begin() + static_cast<std::ptrdiff_t>(requestedAt),
+                                     switching.videoPackets.end(),
+                                     [](const auto& p) { return p.trailer->layer == 0; });
+  ASSERT_NE(firstLow, switching.videoPackets.end());
+  // The switch lands on the keyframe, and layer 2 was forwarded until then (the publisher kept
+  // sending layer-0 delta frames meanwhile; none was forwarded).
+  EXPECT_TRUE(firstLow->frameStart);
+  EXPECT_TRUE(firstLow->keyframe);
+  EXPECT_TRUE(firstLow->trailer->keyframe);
+  size_t highFrames = 0;
+  for (auto it = switching.videoPackets.begin() + static_cast<std::ptrdiff_t>(requestedAt); it != firstLow; ++it) {
+    ASSERT_EQ(it->trailer->layer, 2);
+    if (it->frameStart) ++highFrames;
+  }
+  EXPECT_GE(highFrames, 4u) << "layer 2 keeps flowing while the keyframe is on its way";
+
+  const size_t switchIndex = static_cast<size_t>(firstLow - switching.videoPackets.begin());
+  ASSERT_TRUE(pumpUntil([&] { return switching.videoPackets.size() >= switchIndex + 20; }));
+  for (size_t i = switchIndex; i < switching.videoPackets.size(); ++i) {
+    ASSERT_EQ(switching.videoPackets[i].trailer->layer, 0) << "no layer-2 packet after the switch";
+  }
+  ASSERT_NO_FATAL_FAILURE(expectContinuous(switching.videoPackets, "video across the switch"));
+  ASSERT_NO_FATAL_FAILURE(expectPictureIdsContinuous(switching.videoPackets));
+  EXPECT_EQ(onRouter([](router::Router& router) { return router.findConsumer("0-video")->currentSpatialLayer(); }), 0);
+
+  // The other subscriber did not move.
+  for (const auto& packet : subscribers_[1]->videoPackets) ASSERT_EQ(packet.trailer->layer, 2);
+}
+
+TEST_F(SfuLoopbackTest, IceRestartInTheMiddleKeepsMediaFlowing) {
+  ASSERT_TRUE(pumpUntil([&] { return receivingVideo(20); }));
+  Subscriber& restarting = *subscribers_[0];
+  const auto oldUfrag = restarting.client->ice().remoteCredentials().ufrag;
+
+  // Subscriber side: new server credentials (signaling's restartIce), then new checks.
+  auto credentials = onRouter([&](router::Router& router) { return router.restartIce(restarting.transportId); });
+  ASSERT_TRUE(credentials);
+  EXPECT_NE(credentials->ufrag, oldUfrag);
+  size_t mark = restarting.videoPackets.size();
+  ASSERT_TRUE(pumpUntil([&] { return restarting.videoPackets.size() >= mark + 10; }))
+      << "media keeps flowing between the server's restart and the client's new checks";
+  const uint64_t successesBefore = restarting.client->ice().stats().successResponses;
+  restarting.client->restartIce(*credentials);
+  ASSERT_TRUE(pumpUntil([&] {
+    return restarting.client->ice().state() == client::IceAgentState::Connected &&
+           restarting.client->ice().stats().successResponses > successesBefore;
+  }));
+  mark = restarting.videoPackets.size();
+  ASSERT_TRUE(pumpUntil([&] { return restarting.videoPackets.size() >= mark + 20; }));
+
+  // Publisher side, the same in the middle of the call.
+  auto publisherCredentials =
+      onRouter([&](router::Router& router) { return router.restartIce(publisher_.transportId); });
+  ASSERT_TRUE(publisherCredentials);
+  publisher_.client->restartIce(*publisherCredentials);
+  ASSERT_TRUE(pumpUntil([&] { return publisher_.client->ice().state() == client::IceAgentState::Connected; }));
+  std::vector<size_t> marks;
+  for (const auto& subscriber : subscribers_) marks.push_back(subscriber->videoPackets.size());
+  ASSERT_TRUE(pumpUntil([&] {
+    for (size_t i = 0; i < subscribers_.size(); ++i) {
+      if (subscribers_[i]->videoPackets.size() < marks[i] + 20 || subscribers_[i]->audioPackets.empty()) return false;
+    }
+    return true;
+  }));
+
+  EXPECT_EQ(restarting.client->ice().stats().restarts, 1u);
+  EXPECT_EQ(restarting.client->ice().stats().errorResponses, 0u);
+  for (const auto& subscriber : subscribers_) {
+    ASSERT_NO_FATAL_FAILURE(expectContinuous(subscriber->videoPackets, "video across ICE restarts"));
+    ASSERT_NO_FATAL_FAILURE(expectContinuous(subscriber->audioPackets, "audio across ICE restarts"));
+  }
+  const auto stats = onRouter([](router::Router& router) { return router.transportStats(); });
+  for (const auto& transport : stats) {
+    EXPECT_EQ(transport.state, "connected") << transport.id;
+    EXPECT_EQ(transport.counters.srtpFailures, 0u) << transport.id;
+  }
+}
+
+TEST_F(SfuLoopbackTest, PliFromASubscriberReachesThePublisherRateLimited) {
+  ASSERT_TRUE(pumpUntil([&] { return receivingVideo(10); }));
+  // Let the start-up keyframe requests age out of the SFU's 300 ms limiter window.
+  ASSERT_TRUE(pumpUntil([&] { return plis_.empty() || Clock::now() - plis_.back().second > 400ms; }));
+  const size_t plisBefore = plisFor(2);
+  const size_t keyframesBefore = vp8_->layer(2).keyframes;
+  const uint64_t requestsBefore = consumerStats("0-video").keyframeRequests;
+
+  // Five PLIs in one compound: the router sees them within microseconds of each other.
+  Subscriber& asking = *subscribers_[0];
+  std::vector<uint8_t> compound;
+  for (int i = 0; i < 5; ++i) {
+    std::array<uint8_t, 12> pli{};
+    ASSERT_TRUE(rtcp::writePli(pli, 0x5EED0002, asking.videoSsrc()));
+    compound.insert(compound.end(), pli.begin(), pli.end());
+  }
+  const size_t mark = asking.videoPackets.size();
+  ASSERT_TRUE(asking.client->sendRtcp(compound));
+  ASSERT_TRUE(pumpUntil([&] { return plisFor(2) > plisBefore; }));
+  ASSERT_TRUE(pumpUntil([&] {
+    return std::any_of(asking.videoPackets.begin() + static_cast<std::ptrdiff_t>(mark), asking.videoPackets.end(),
+                       [](const auto& p) { return p.keyframe; });
+  })) << "the publisher's keyframe reaches the subscriber that asked";
+  pumpFor(50ms);
+
+  EXPECT_EQ(plisFor(2), plisBefore + 1) << "five requests, one PLI to the publisher";
+  EXPECT_EQ(vp8_->layer(2).keyframes, keyframesBefore + 1);
+  EXPECT_EQ(consumerStats("0-video").keyframeRequests, requestsBefore + 5);
+  ASSERT_NO_FATAL_FAILURE(expectContinuous(asking.videoPackets, "video"));
+}
+
+TEST_F(SfuLoopbackTest, SecondSubscriberSwitchingInsideTheKeyframeRateLimitStillGetsItsKeyframe) {
+  ASSERT_TRUE(pumpUntil([&] { return subscribers_[0]->videoFromLayer(2) >= 10 && subscribers_[1]->videoFromLayer(2) >= 10; }));
+  // Subscriber 1 switches down; the publisher's layer-0 keyframe arrives at once.
+  ASSERT_TRUE(onRouter([](router::Router& router) { return router.setPreferredLayers("1-video", 0, std::nullopt); }));
+  ASSERT_TRUE(pumpUntil([&] { return subscribers_[1]->videoFromLayer(0) > 0; }));
+  // Subscriber 0 switches down right after, inside the SFU's 300 ms limiter window for that
+  // layer: its own request is swallowed, the keyframe it needs has already gone by.
+  ASSERT_TRUE(onRouter([](router::Router& router) { return router.setPreferredLayers("0-video", 0, std::nullopt); }));
+  ASSERT_TRUE(pumpUntil([&] { return subscribers_[0]->videoFromLayer(0) > 0; }))
+      << "the consumer waits forever for a keyframe nobody asked for";
+  ASSERT_NO_FATAL_FAILURE(expectContinuous(subscribers_[0]->videoPackets, "video"));
+  ASSERT_NO_FATAL_FAILURE(expectPictureIdsContinuous(subscribers_[0]->videoPackets));
+}
+
+}  // namespace
+}  // namespace fluxmeet::media

@@ -1,0 +1,130 @@
+import { strings } from '../../../i18n/strings';
+import type { MeetingState } from '../../../meeting/MeetingClient';
+
+export type Panel = 'chat' | 'people' | null;
+
+interface ControlBarProps {
+  state: MeetingState;
+  panel: Panel;
+  canShareScreen: boolean;
+  isHost: boolean;
+  onMic: () => void;
+  onCamera: () => void;
+  onScreen: () => void;
+  onHand: () => void;
+  onPanel: (panel: Panel) => void;
+  onLeave: () => void;
+  onEnd: () => void;
+}
+
+function RoundButton({
+  label,
+  icon,
+  active,
+  danger,
+  pressed,
+  badge,
+  onClick,
+  disabled,
+}: {
+  label: string;
+  icon: string;
+  active?: boolean;
+  danger?: boolean;
+  pressed?: boolean;
+  badge?: number;
+  onClick: () => void;
+  disabled?: boolean;
+}) {
+  const tone = danger ? 'btn-danger' : active ? 'btn-light' : 'btn-secondary';
+  return (
+    <button
+      type="button"
+      className={`btn ${tone} rounded-circle control-button position-relative`}
+      aria-label={label}
+      title={label}
+      aria-pressed={pressed}
+      onClick={onClick}
+      disabled={disabled}
+    >
+      <i className={`bi ${icon}`} aria-hidden="true" />
+      {badge ? <span className="position-absolute top-0 start-100 translate-middle badge rounded-pill bg-primary">{badge}</span> : null}
+    </button>
+  );
+}
+
+/** The controls along the bottom of the room, like Meet's. */
+export function ControlBar({
+  state,
+  panel,
+  canShareScreen,
+  isHost,
+  onMic,
+  onCamera,
+  onScreen,
+  onHand,
+  onPanel,
+  onLeave,
+  onEnd,
+}: ControlBarProps) {
+  const { local } = state;
+  return (
+    <nav className="control-bar d-flex flex-wrap justify-content-center align-items-center gap-2 p-2" aria-label="Meeting controls">
+      <RoundButton
+        label={local.mic ? strings.room.micOn : strings.room.micOff}
+        icon={local.mic ? 'bi-mic-fill' : 'bi-mic-mute-fill'}
+        danger={!local.mic}
+        pressed={local.mic}
+        onClick={onMic}
+      />
+      <RoundButton
+        label={local.camera ? strings.room.cameraOn : strings.room.cameraOff}
+        icon={local.camera ? 'bi-camera-video-fill' : 'bi-camera-video-off-fill'}
+        danger={!local.camera}
+        pressed={local.camera}
+        onClick={onCamera}
+      />
+      {canShareScreen && (
+        <RoundButton
+          label={local.screen ? strings.room.stopSharing : strings.room.shareScreen}
+          icon="bi-display"
+          active={local.screen}
+          pressed={local.screen}
+          onClick={onScreen}
+        />
+      )}
+      <RoundButton
+        label={state.handRaised ? strings.room.lowerHand : strings.room.raiseHand}
+        icon="bi-hand-index-thumb"
+        active={state.handRaised}
+        pressed={state.handRaised}
+        onClick={onHand}
+      />
+      <RoundButton
+        label={strings.room.chat}
+        icon="bi-chat-left-text"
+        active={panel === 'chat'}
+        pressed={panel === 'chat'}
+        badge={state.unreadChat}
+        onClick={() => onPanel(panel === 'chat' ? null : 'chat')}
+      />
+      <RoundButton
+        label={strings.room.participants}
+        icon="bi-people"
+        active={panel === 'people'}
+        pressed={panel === 'people'}
+        badge={isHost ? state.lobby.length : 0}
+        onClick={() => onPanel(panel === 'people' ? null : 'people')}
+      />
+      <button type="button" className="btn btn-danger rounded-pill px-4 ms-2" onClick={onLeave}>
+        <i className="bi bi-telephone-x-fill me-2" aria-hidden="true" />
+        {strings.room.leave}
+      </button>
+      {isHost && (
+        <button type="button" className="btn btn-outline-danger rounded-pill px-3" onClick={onEnd}>
+          {strings.room.endForAll}
+        </button>
+      )}
+    </nav>
+  );
+}

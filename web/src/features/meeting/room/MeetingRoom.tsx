@@ -1,0 +1,154 @@
+import { useEffect, useState } from 'react';
+import { strings } from '../../../i18n/strings';
+import type { MeetingClient } from '../../../meeting/MeetingClient';
+import { copyText } from '../../../ui/clipboard';
+import { ChatPanel } from './ChatPanel';
+import { ControlBar, type Panel } from './ControlBar';
+import { TrackAudio } from './MediaElements';
+import { ParticipantsPanel } from './ParticipantsPanel';
+import { useMeeting } from './useMeeting';
+import { VideoTile, type TileProps } from './VideoTile';
+
+/** The meeting itself: the stage of tiles, remote audio, the control bar and side panels. */
+export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient; speakerDeviceId?: string }) {
+  const state = useMeeting(client);
+  const [panel, setPanel] = useState<Panel>(null);
+  const [copied, setCopied] = useState(false);
+  useEffect(() => client.markChatRead(panel === 'chat'), [client, panel]);
+
+  const self = state.self;
+  if (!self || !state.meeting) return null;
+  const isModerator = self.role === 'host' || self.role === 'cohost';
+  const canShareScreen =
+    typeof navigator !== 'undefined' &&
+    Boolean(navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices) &&
+    (state.meeting.settings.screenShare === 'everyone' || isModerator);
+
+  const tiles: (TileProps & { key: string })[] = [];
+  const screens: (TileProps & { key: string })[] = [];
+  const speaking = (peerId: string) => state.activeSpeaker === peerId;
+  if (state.local.screen && state.local.screenTrack) {
+    screens.push({
+      key: 'self-screen',
+      name: self.displayName,
+      video: state.local.screenTrack,
+      micMuted: false,
+      speaking: false,
+      isSelf: true,
+      isScreen: true,
+    });
+  }
+  tiles.push({
+    key: 'self',
+    name: self.displayName,
+    video: state.local.cameraTrack,
+    micMuted: !state.local.mic,
+    speaking: speaking(self.peerId),
+    isSelf: true,
+    handRaised: state.handRaised,
+  });
+  for (const peer of state.peers) {
+    const camera = state.remote.find((t) => t.peerId === peer.peerId && t.source === 'camera');
+    const screen = state.remote.find((t) => t.peerId === peer.peerId && t.source === 'screen');
+    if (screen)
+      screens.push({
+        key: `${peer.peerId}-screen`,
+        name: peer.displayName,
+        video: screen.track,
+        videoPaused: screen.paused,
+        micMuted: false,
+        speaking: false,
+        isScreen: true,
+      });
+    tiles.push({
+      key: peer.peerId,
+      name: peer.displayName,
+      video: camera?.track ?? null,
+      videoPaused: camera?.paused,
+      micMuted: peer.muted.audio,
+      speaking: speaking(peer.peerId),
+      handRaised: peer.handRaised,
+      reconnecting: peer.connection === 'reconnecting',
+    });
+  }
+  const audio = state.remote.filter((t) => t.kind === 'audio' && !t.paused);
+  const columns = Math.min(4, Math.ceil(Math.sqrt(tiles.length)));
+
+  const copyLink = async () => {
+    await copyText(`${window.location.origin}/m/${state.meeting!.code}`);
+    setCopied(true);
+    setTimeout(() => setCopied(false), 2000);
+  };
+  const run = (action: () => Promise<unknown>) => () => void action().catch(() => undefined);
+
+  return (
+    <div className="meeting-room d-flex flex-column bg-black text-white" data-testid="meeting-room">
+      <header className="d-flex align-items-center gap-3 px-3 py-2">
+        <h1 className="h6 m-0 text-truncate">{state.meeting.title}</h1>
+        <span className="text-white-50 small meeting-code">{state.meeting.code}</span>
+        <button type="button" className="btn btn-sm btn-outline-light rounded-pill ms-auto" onClick={() => void copyLink()}>
+          <i className="bi bi-link-45deg me-1" aria-hidden="true" />
+          {copied ? strings.room.linkCopied : strings.room.copyLink}
+        </button>
+      </header>
+      {state.connection === 'reconnecting' && (
+        <div className="alert alert-warning m-2 py-2" role="status">
+          {strings.room.reconnecting}
+        </div>
+      )}
+      {state.notice && (
+        <div className="alert alert-info alert-dismissible m-2 py-2" role="status">
+          {state.notice}
+          <button type="button" className="btn-close" aria-label="Close" onClick={() => client.dismissNotice()} />
+        </div>
+      )}
+      <div className="d-flex flex-grow-1 overflow-hidden">
+        <main className="stage flex-grow-1 d-flex flex-column gap-2 p-2 overflow-auto">
+          {screens.map(({ key, ...tile }) => (
+            <div key={key} className="screen-stage">
+              <VideoTile {...tile} />
+            </div>
+          ))}
+          <div className="tile-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+            {tiles.map(({ key, ...tile }) => (
+              <VideoTile key={key} {...tile} />
+            ))}
+          </div>
+          {state.peers.length === 0 && <p className="text-center text-white-50 small mt-2">{strings.room.aloneHint}</p>}
+        </main>
+        {panel && (
+          <aside className="side bg-body text-body rounded-3 m-2">
+            {panel === 'chat' ? (
+              <ChatPanel messages={state.chat} selfId={self.peerId} onSend={(text) => client.sendChat(text)} />
+            ) : (
+              <ParticipantsPanel
+                state={state}
+                isModerator={isModerator}
+                onAdmit={(id) => void client.admit(id)}
+                onDeny={(id) => void client.deny(id)}
+                onMute={(id) => void client.mutePeer(id, 'audio')}
+                onRemove={(id) => void client.removePeer(id)}
+              />
+            )}
+          </aside>
+        )}
+      </div>
+      {audio.map((track) => (
+        <TrackAudio key={track.consumerId} track={track.track} sinkId={speakerDeviceId} />
+      ))}
+      <ControlBar
+        state={state}
+        panel={panel}
+        canShareScreen={canShareScreen}
+        isHost={self.role === 'host'}
+        onMic={run(() => client.setMicEnabled(!state.local.mic))}
+        onCamera={run(() => client.setCameraEnabled(!state.local.camera))}
+        onScreen={run(() => (state.local.screen ? client.stopScreenShare() : client.startScreenShare()))}
+        onHand={run(() => client.setHandRaised(!state.handRaised))}
+        onPanel={setPanel}
+        onLeave={run(() => client.leave())}
+        onEnd={run(() => client.endMeeting())}
+      />
+    </div>
+  );
+}

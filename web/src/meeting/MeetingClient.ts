@@ -1,0 +1,557 @@
+/**
+ * MeetingClient: one person's side of a live meeting, in plain TypeScript (React only renders its
+ * state). It owns the signaling connection, the mediasoup-client Device, the send and receive
+ * transports, the local producers (mic, camera, screen) and one consumer per remote track, and
+ * keeps the meeting state (peers, chat, lobby, active speaker) from the protocol's notifications
+ * (docs/protocol.md). State is an immutable snapshot replaced on every change, so
+ * useSyncExternalStore can subscribe to it.
+ */
+import { Device, type types as ms } from 'mediasoup-client';
+import { SignalClient, SignalError, type ConnectionState } from '../signal/SignalClient';
+import type {
+  ChatMessage,
+  ConsumeResult,
+  JoinResult,
+  JoinedSnapshot,
+  MediaSource,
+  MeetingSettingsView,
+  PeerInfo,
+  ProducerNotice,
+  Role,
+  TransportOptions,
+} from '../signal/protocol';
+
+export interface RemoteTrack {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  source: MediaSource;
+  kind: 'audio' | 'video';
+  track: MediaStreamTrack;
+  paused: boolean;
+}
+
+export type MeetingStatus = 'idle' | 'joining' | 'waiting' | 'joined' | 'left' | 'ended' | 'removed' | 'denied' | 'failed';
+
+export interface MeetingState {
+  status: MeetingStatus;
+  error: string | null;
+  connection: ConnectionState;
+  self: { peerId: string; displayName: string; role: Role } | null;
+  meeting: { code: string; title: string; settings: MeetingSettingsView; locked: boolean } | null;
+  peers: PeerInfo[];
+  remote: RemoteTrack[];
+  local: { mic: boolean; camera: boolean; screen: boolean; cameraTrack: MediaStreamTrack | null; screenTrack: MediaStreamTrack | null };
+  handRaised: boolean;
+  chat: ChatMessage[];
+  unreadChat: number;
+  lobby: { peerId: string; displayName: string }[];
+  activeSpeaker: string | null;
+  notice: string | null;
+}
+
+export interface JoinOptions {
+  code: string;
+  displayName: string;
+  passcode?: string;
+  stream: MediaStream | null;
+  audioEnabled: boolean;
+  videoEnabled: boolean;
+  videoDeviceId?: string;
+}
+
+export interface MeetingClientDeps {
+  signal: (handlers: {
+    onNotification: (method: string, data: unknown) => void;
+    onStateChange: (state: ConnectionState) => void;
+    onResumeFailed: () => void;
+  }) => SignalClient;
+  createDevice?: () => Device;
+  getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+  getDisplayMedia?: (constraints: DisplayMediaStreamOptions) => Promise<MediaStream>;
+}
+
+// Simulcast for the camera (RFC 8853): three layers, the SFU forwards to each subscriber the one
+// that fits its window and bandwidth. Lowest first, as the SFU numbers layers.
+const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+
+const INITIAL: MeetingState = {
+  status: 'idle',
+  error: null,
+  connection: 'connecting',
+  self: null,
+  meeting: null,
+  peers: [],
+  remote: [],
+  local: { mic: false, camera: false, screen: false, cameraTrack: null, screenTrack: null },
+  handRaised: false,
+  chat: [],
+  unreadChat: 0,
+  lobby: [],
+  activeSpeaker: null,
+  notice: null,
+};
+
+export class MeetingClient {
+  private state: MeetingState = INITIAL;
+  private readonly listeners = new Set<() => void>();
+  private readonly signal: SignalClient;
+  private device: Device | null = null;
+  private sendTransport: ms.Transport | null = null;
+  private recvTransport: ms.Transport | null = null;
+  private readonly producers = new Map<MediaSource, ms.Producer>();
+  private readonly consumers = new Map<string, ms.Consumer>(); // by consumer id
+  private joinOptions: JoinOptions | null = null;
+  private micTrack: MediaStreamTrack | null = null;
+  chatOpen = false;
+
+  constructor(private readonly deps: MeetingClientDeps) {
+    this.signal = deps.signal({
+      onNotification: (method, data) => this.onNotification(method, data),
+      onStateChange: (connection) => this.update({ connection }),
+      onResumeFailed: () => void this.rejoin(),
+    });
+  }
+
+  // --- state ---------------------------------------------------------------------------------
+  getState = (): MeetingState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private update(change: Partial<MeetingState>): void {
+    this.state = { ...this.state, ...change };
+    for (const listener of this.listeners) listener();
+  }
+
+  // --- joining -------------------------------------------------------------------------------
+  async join(options: JoinOptions): Promise<void> {
+    this.joinOptions = options;
+    this.micTrack = options.stream?.getAudioTracks()[0] ?? null;
+    this.update({ status: 'joining', error: null });
+    try {
+      await this.signal.connect();
+      await this.enter();
+    } catch (error) {
+      this.update({ status: 'failed', error: messageOf(error) });
+      throw error;
+    }
+  }
+
+  private async enter(): Promise<void> {
+    const options = this.joinOptions!;
+    const result = await this.signal.request<JoinResult>('join', {
+      code: options.code,
+      displayName: options.displayName,
+      ...(options.passcode ? { passcode: options.passcode } : {}),
+    });
+    if (result.state === 'waiting') {
+      this.update({ status: 'waiting' });
+      return;
+    }
+    await this.onJoined(result);
+  }
+
+  private async rejoin(): Promise<void> {
+    // The server forgot us (grace period over): tear media down and join again.
+    this.closeMedia(false);
+    try {
+      await this.enter();
+    } catch (error) {
+      this.update({ status: 'failed', error: messageOf(error) });
+    }
+  }
+
+  private async onJoined(snapshot: JoinedSnapshot): Promise<void> {
+    this.update({
+      status: 'joined',
+      self: snapshot.you,
+      meeting: snapshot.meeting,
+      peers: snapshot.peers,
+      chat: snapshot.chat.messages,
+      lobby: snapshot.lobby ?? [],
+    });
+    // The room shows at once; media comes up behind it (a failure is a notice, not a lost join).
+    void this.startMedia()
+      .then(() => Promise.all(snapshot.producers.map((producer) => this.consume(producer))))
+      .catch((error) => this.update({ notice: `Audio/video could not start: ${messageOf(error)}` }));
+  }
+
+  private async startMedia(): Promise<void> {
+    const { rtpCapabilities } = await this.signal.request<{ rtpCapabilities: ms.RtpCapabilities }>('getRouterRtpCapabilities');
+    const device = this.deps.createDevice ? this.deps.createDevice() : new Device();
+    await device.load({ routerRtpCapabilities: rtpCapabilities });
+    this.device = device;
+    this.sendTransport = await this.createTransport('send');
+    this.recvTransport = await this.createTransport('recv');
+    const options = this.joinOptions!;
+    if (this.micTrack) await this.produce('mic', this.micTrack, !options.audioEnabled);
+    const camera = options.stream?.getVideoTracks()[0];
+    if (camera && options.videoEnabled) await this.produce('camera', camera, false);
+    else camera?.stop();
+  }
+
+  private async createTransport(direction: 'send' | 'recv'): Promise<ms.Transport> {
+    const options = await this.signal.request<TransportOptions>('createTransport', { direction });
+    const params = {
+      id: options.id,
+      iceParameters: options.iceParameters,
+      iceCandidates: options.iceCandidates,
+      dtlsParameters: options.dtlsParameters,
+      iceServers: options.iceServers,
+    };
+    const transport = direction === 'send' ? this.device!.createSendTransport(params) : this.device!.createRecvTransport(params);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signal.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        this.signal
+          .request<{ id: string }>('produce', {
+            transportId: transport.id,
+            kind,
+            rtpParameters,
+            appData: { source: appData.source },
+            paused: Boolean(appData.paused),
+          })
+          .then(({ id }) => callback({ id }), errback);
+      });
+    }
+    transport.on('connectionstatechange', (connectionState) => {
+      if (connectionState === 'failed' || connectionState === 'disconnected') void this.restartIce(transport);
+    });
+    return transport;
+  }
+
+  private async restartIce(transport: ms.Transport): Promise<void> {
+    try {
+      const { iceParameters } = await this.signal.request<{ iceParameters: ms.IceParameters }>('restartIce', {
+        transportId: transport.id,
+      });
+      await transport.restartIce({ iceParameters });
+    } catch {
+      // The next state change (or reconnection) tries again.
+    }
+  }
+
+  private async produce(source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<void> {
+    if (!this.sendTransport) return;
+    const video = source === 'camera';
+    const producer = await this.sendTransport.produce({
+      track,
+      ...(video ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+      stopTracks: false,
+      appData: { source, paused },
+    });
+    if (paused) producer.pause();
+    this.producers.set(source, producer);
+    producer.on('trackended', () => void this.stopSource(source));
+    this.setLocal(source, !paused, track);
+  }
+
+  private setLocal(source: MediaSource, on: boolean, track: MediaStreamTrack | null): void {
+    const local = { ...this.state.local };
+    if (source === 'mic') local.mic = on;
+    if (source === 'camera') {
+      local.camera = on;
+      local.cameraTrack = on ? track : null;
+    }
+    if (source === 'screen') {
+      local.screen = on;
+      local.screenTrack = on ? track : null;
+    }
+    this.update({ local });
+  }
+
+  // --- local controls ------------------------------------------------------------------------
+  async setMicEnabled(enabled: boolean): Promise<void> {
+    const producer = this.producers.get('mic');
+    if (!producer) {
+      if (!enabled) return;
+      const stream = await this.userMedia({ audio: true });
+      this.micTrack = stream.getAudioTracks()[0] ?? null;
+      if (this.micTrack) await this.produce('mic', this.micTrack, false);
+      return;
+    }
+    if (enabled) {
+      producer.resume();
+      await this.signal.request('resumeProducer', { producerId: producer.id });
+    } else {
+      producer.pause();
+      await this.signal.request('pauseProducer', { producerId: producer.id });
+    }
+    this.setLocal('mic', enabled, producer.track);
+  }
+
+  async setCameraEnabled(enabled: boolean): Promise<void> {
+    if (!enabled) {
+      await this.stopSource('camera');
+      return;
+    }
+    if (this.producers.has('camera')) return;
+    const deviceId = this.joinOptions?.videoDeviceId;
+    const stream = await this.userMedia({ video: deviceId ? { deviceId: { ideal: deviceId } } : true });
+    const track = stream.getVideoTracks()[0];
+    if (track) await this.produce('camera', track, false);
+  }
+
+  async startScreenShare(): Promise<void> {
+    if (this.producers.has('screen')) return;
+    const getDisplayMedia = this.deps.getDisplayMedia ?? ((c) => navigator.mediaDevices.getDisplayMedia(c));
+    const stream = await getDisplayMedia({ video: true, audio: false });
+    const track = stream.getVideoTracks()[0];
+    if (!track) return;
+    try {
+      await this.produce('screen', track, false);
+    } catch (error) {
+      track.stop();
+      throw error;
+    }
+  }
+
+  stopScreenShare(): Promise<void> {
+    return this.stopSource('screen');
+  }
+
+  private async stopSource(source: MediaSource): Promise<void> {
+    const producer = this.producers.get(source);
+    if (!producer) return;
+    this.producers.delete(source);
+    producer.close();
+    producer.track?.stop();
+    this.setLocal(source, false, null);
+    await this.signal.request('closeProducer', { producerId: producer.id }).catch(() => undefined);
+  }
+
+  private userMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
+    const getUserMedia = this.deps.getUserMedia ?? ((c) => navigator.mediaDevices.getUserMedia(c));
+    return getUserMedia(constraints);
+  }
+
+  // --- remote media --------------------------------------------------------------------------
+  private async consume(producer: ProducerNotice): Promise<void> {
+    if (!this.device || !this.recvTransport || producer.peerId === this.state.self?.peerId) return;
+    try {
+      const result = await this.signal.request<ConsumeResult>('consume', {
+        transportId: this.recvTransport.id,
+        producerId: producer.producerId,
+        rtpCapabilities: this.device.rtpCapabilities,
+      });
+      const consumer = await this.recvTransport.consume({
+        id: result.id,
+        producerId: result.producerId,
+        kind: result.kind,
+        rtpParameters: result.rtpParameters,
+      });
+      this.consumers.set(consumer.id, consumer);
+      this.update({
+        remote: [
+          ...this.state.remote,
+          {
+            consumerId: consumer.id,
+            producerId: result.producerId,
+            peerId: result.appData.peerId,
+            source: result.appData.source,
+            kind: result.kind,
+            track: consumer.track,
+            paused: result.producerPaused,
+          },
+        ],
+      });
+      await this.signal.request('resumeConsumer', { consumerId: consumer.id });
+    } catch (error) {
+      this.update({ notice: `Could not receive a stream: ${messageOf(error)}` });
+    }
+  }
+
+  private dropConsumer(match: (track: RemoteTrack) => boolean): void {
+    const gone = this.state.remote.filter(match);
+    if (gone.length === 0) return;
+    for (const track of gone) {
+      this.consumers.get(track.consumerId)?.close();
+      this.consumers.delete(track.consumerId);
+    }
+    this.update({ remote: this.state.remote.filter((track) => !match(track)) });
+  }
+
+  private setRemotePaused(producerId: string, paused: boolean): void {
+    this.update({ remote: this.state.remote.map((t) => (t.producerId === producerId ? { ...t, paused } : t)) });
+  }
+
+  /** Subscribers tell the SFU which layer fits a tile (0 = smallest), and pause what is hidden. */
+  async setVideoVisibility(consumerId: string, visible: boolean, large: boolean): Promise<void> {
+    await this.signal.request(visible ? 'resumeConsumer' : 'pauseConsumer', { consumerId }).catch(() => undefined);
+    if (visible) {
+      await this.signal.request('setPreferredLayers', { consumerId, spatialLayer: large ? 2 : 1 }).catch(() => undefined);
+    }
+  }
+
+  // --- meeting actions -----------------------------------------------------------------------
+  async sendChat(text: string): Promise<void> {
+    const message = await this.signal.request<ChatMessage>('chat.send', { text });
+    this.addChat(message);
+  }
+
+  private addChat(message: ChatMessage): void {
+    if (this.state.chat.some((m) => m.id === message.id)) return;
+    const mine = message.peerId === this.state.self?.peerId;
+    this.update({ chat: [...this.state.chat, message], unreadChat: this.chatOpen || mine ? 0 : this.state.unreadChat + 1 });
+  }
+
+  markChatRead(open: boolean): void {
+    this.chatOpen = open;
+    if (open && this.state.unreadChat !== 0) this.update({ unreadChat: 0 });
+  }
+
+  async setHandRaised(raised: boolean): Promise<void> {
+    await this.signal.request(raised ? 'raiseHand' : 'lowerHand');
+    this.update({ handRaised: raised });
+  }
+
+  react(emoji: string): Promise<unknown> {
+    return this.signal.request('reaction', { emoji });
+  }
+
+  admit(peerId: string): Promise<unknown> {
+    return this.signal.request('lobby.admit', { peerId });
+  }
+
+  deny(peerId: string): Promise<unknown> {
+    return this.signal.request('lobby.deny', { peerId });
+  }
+
+  mutePeer(peerId: string, kind: 'audio' | 'video'): Promise<unknown> {
+    return this.signal.request('peer.mute', { peerId, kind });
+  }
+
+  removePeer(peerId: string): Promise<unknown> {
+    return this.signal.request('peer.remove', { peerId });
+  }
+
+  async endMeeting(): Promise<void> {
+    await this.signal.request('meeting.end');
+  }
+
+  async leave(): Promise<void> {
+    if (this.state.status === 'joined' || this.state.status === 'waiting') {
+      await this.signal.request('leave').catch(() => undefined);
+    }
+    this.shutdown('left');
+  }
+
+  dismissNotice(): void {
+    this.update({ notice: null });
+  }
+
+  private shutdown(status: MeetingStatus): void {
+    this.closeMedia(true);
+    this.signal.close();
+    this.update({ status });
+  }
+
+  private closeMedia(stopLocal: boolean): void {
+    for (const producer of this.producers.values()) {
+      producer.close();
+      if (stopLocal) producer.track?.stop();
+    }
+    this.producers.clear();
+    for (const consumer of this.consumers.values()) consumer.close();
+    this.consumers.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = null;
+    this.recvTransport = null;
+    if (stopLocal) this.micTrack?.stop();
+    this.update({ remote: [], local: INITIAL.local });
+  }
+
+  // --- notifications -------------------------------------------------------------------------
+  private onNotification(method: string, data: unknown): void {
+    const d = data as Record<string, unknown>;
+    switch (method) {
+      case 'peer.joined':
+        this.update({
+          peers: [...this.state.peers.filter((p) => p.peerId !== (d as unknown as PeerInfo).peerId), d as unknown as PeerInfo],
+        });
+        break;
+      case 'peer.updated': {
+        const peer = d as unknown as PeerInfo;
+        if (peer.peerId === this.state.self?.peerId) {
+          this.update({ self: { ...this.state.self, role: peer.role, displayName: peer.displayName } });
+        } else {
+          this.update({ peers: this.state.peers.map((p) => (p.peerId === peer.peerId ? peer : p)) });
+        }
+        break;
+      }
+      case 'peer.left':
+        this.update({ peers: this.state.peers.filter((p) => p.peerId !== d.peerId) });
+        this.dropConsumer((t) => t.peerId === d.peerId);
+        break;
+      case 'newProducer':
+        void this.consume(d as unknown as ProducerNotice);
+        break;
+      case 'producerClosed':
+        this.dropConsumer((t) => t.producerId === d.producerId);
+        break;
+      case 'consumerClosed':
+        this.dropConsumer((t) => t.consumerId === d.consumerId);
+        break;
+      case 'producerPaused':
+      case 'producerResumed':
+        this.setRemotePaused(String(d.producerId), method === 'producerPaused');
+        break;
+      case 'activeSpeaker':
+        this.update({ activeSpeaker: typeof d.peerId === 'string' ? d.peerId : null });
+        break;
+      case 'chat.message':
+        this.addChat(d as unknown as ChatMessage);
+        break;
+      case 'lobby.request':
+        this.update({ lobby: [...this.state.lobby.filter((w) => w.peerId !== d.peerId), d as { peerId: string; displayName: string }] });
+        break;
+      case 'lobby.resolved':
+        this.update({ lobby: this.state.lobby.filter((w) => w.peerId !== d.peerId) });
+        break;
+      case 'lobby.admitted':
+        void this.onJoined(d as unknown as JoinedSnapshot);
+        break;
+      case 'lobby.denied':
+        this.shutdown('denied');
+        break;
+      case 'you.muted':
+        if (d.kind === 'audio') this.setLocal('mic', false, this.micTrack);
+        if (d.kind === 'video') void this.stopSource('camera');
+        this.update({ notice: 'A host muted you' });
+        break;
+      case 'you.removed':
+        this.shutdown('removed');
+        break;
+      case 'meeting.ended':
+        this.shutdown('ended');
+        break;
+      case 'meeting.settings':
+        if (this.state.meeting) this.update({ meeting: { ...this.state.meeting, settings: d.settings as MeetingSettingsView } });
+        break;
+      case 'meeting.locked':
+        if (this.state.meeting) this.update({ meeting: { ...this.state.meeting, locked: Boolean(d.locked) } });
+        break;
+      case 'room.snapshot':
+        void this.onJoined(d as unknown as JoinedSnapshot);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof SignalError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,77 @@
+/**
+ * Wire types of the signaling protocol (docs/protocol.md is the source of truth). Media shapes
+ * are mediasoup-client's own types.
+ */
+import type { types as ms } from 'mediasoup-client';
+
+export type Role = 'host' | 'cohost' | 'participant' | 'guest';
+export type MediaSource = 'mic' | 'camera' | 'screen' | 'screen-audio';
+
+export interface PeerInfo {
+  peerId: string;
+  displayName: string;
+  role: Role;
+  handRaised: boolean;
+  muted: { audio: boolean; video: boolean; screen: boolean };
+  connection: 'connected' | 'reconnecting';
+}
+
+export interface ProducerNotice {
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  paused: boolean;
+}
+
+export interface ChatMessage {
+  id: number;
+  peerId: string;
+  senderName: string;
+  text: string;
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+}
+
+export interface MeetingSettingsView {
+  waitingRoom: boolean;
+  guestsAllowed: boolean;
+  muteOnEntry: boolean;
+  screenShare: 'everyone' | 'hosts';
+}
+
+export interface JoinedSnapshot {
+  state: 'joined';
+  meeting: { code: string; title: string; settings: MeetingSettingsView; locked: boolean };
+  peers: PeerInfo[];
+  producers: ProducerNotice[];
+  chat: { messages: ChatMessage[]; hasMore: boolean };
+  you: { peerId: string; role: Role; displayName: string };
+  lobby?: { peerId: string; displayName: string }[];
+}
+
+export type JoinResult = JoinedSnapshot | { state: 'waiting' };
+
+export interface TransportOptions {
+  id: string;
+  iceParameters: ms.IceParameters;
+  iceCandidates: ms.IceCandidate[];
+  dtlsParameters: ms.DtlsParameters;
+  iceServers: RTCIceServer[];
+}
+
+export interface ConsumeResult {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: ms.RtpParameters;
+  producerPaused: boolean;
+  appData: { peerId: string; source: MediaSource };
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+}
