@@ -31,6 +31,8 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "bench_receiver.hpp"
@@ -140,6 +142,35 @@ int64_t udpReceiveBufferErrors() {
   return 0;
 }
 
+// /proc/self/task/<tid>/schedstat: time on the CPU and time spent runnable but waiting for one
+// (ns). The wait shows when other processes on the machine, not the SFU, set the latency.
+std::pair<int64_t, int64_t> schedstat(pid_t tid) {
+  std::ifstream file("/proc/self/task/" + std::to_string(tid) + "/schedstat");
+  int64_t running = 0, waiting = 0;
+  file >> running >> waiting;
+  return {running, waiting};
+}
+
+// Datagrams dropped by the kernel per local UDP port (the "drops" column of /proc/net/udp).
+std::unordered_map<uint16_t, int64_t> udpDropsByPort() {
+  std::unordered_map<uint16_t, int64_t> drops;
+  std::ifstream file("/proc/net/udp");
+  std::string line;
+  std::getline(file, line);  // header
+  while (std::getline(file, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, field;
+    fields >> slot >> local;
+    const auto colon = local.find(':');
+    if (colon == std::string::npos) continue;
+    const auto port = static_cast<uint16_t>(std::stoul(local.substr(colon + 1), nullptr, 16));
+    std::string last;
+    while (fields >> field) last = field;
+    drops[port] += std::stoll(last);
+  }
+  return drops;
+}
+
 class Bench {
  public:
   explicit Bench(Options options) : options_(options) {}
@@ -152,6 +183,7 @@ class Bench {
         listener_);
     if (!worker_->start()) return fail("cannot start the media worker");
     const pthread_t workerThread = worker_->invoke([] { return pthread_self(); });
+    workerTid_ = worker_->invoke([] { return gettid(); });
     pinned_ = pinTo(workerThread, options_.workerCpu) && pinTo(pthread_self(), options_.clientCpu);
     clockid_t clock{};
     if (pthread_getcpuclockid(workerThread, &clock) != 0) return fail("no CPU clock for the worker thread");
@@ -434,6 +466,7 @@ class Bench {
   std::shared_ptr<media::dtls::DtlsCertificate> clientCertificate_;
   std::unique_ptr<media::worker::MediaWorker> worker_;
   clockid_t workerClock_{};
+  pid_t workerTid_ = 0;
   bool pinned_ = false;
   media::ortc::RtpCapabilities capabilities_;
   std::vector<std::unique_ptr<Publisher>> publishers_;

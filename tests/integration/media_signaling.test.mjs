@@ -662,6 +662,11 @@ describe('media signaling', () => {
     const late = await (await open(carol)).call('join', { code: h.snapshot.meeting.code });
     const aliceMic = late.producers.find((p) => p.producerId === aMic.id);
     assert.deepEqual(aliceMic, { producerId: aMic.id, peerId: a.peerId, kind: 'audio', source: 'mic', paused: false });
+    // From another meeting, even on its own transport, the host's camera does not exist.
+    const { clients: [outsider] } = await room([carol]);
+    const outsiderRecv = await outsider.call('createTransport', { direction: 'recv' });
+    await outsider.expectError('consume', { transportId: outsiderRecv.id, producerId: hCamera.id, rtpCapabilities: device }, 'not_found');
+    await outsider.expectError('pauseProducer', { producerId: hCamera.id }, 'not_found');
     // And Alice can still close her own producer.
     assert.deepEqual(await a.call('closeProducer', { producerId: aMic.id }), {});
     await b.waitFor('consumerClosed', (x) => x.consumerId === bConsumer.id);
@@ -725,7 +730,10 @@ describe('media signaling', () => {
     assert.deepEqual(await a.call('resumeProducer', { producerId: camera.id }), {});
     assert.deepEqual(await h.waitFor('producerResumed'), { producerId: camera.id, peerId: a.peerId });
     assert.equal((await h.waitFor('peer.updated', (p) => p.peerId === a.peerId)).muted.video, false);
-    // The host's own producer is the host's to pause: not through Alice.
+    // Pausing is muting oneself: the host's producer is not Alice's to pause, even by id.
+    const hSend = await transport(h);
+    const hostMic = await produceMic(h, hSend.id);
+    await a.expectError('pauseProducer', { producerId: hostMic.id }, 'not_found');
     await a.expectError('pauseProducer', { producerId: 'no-such-producer' }, 'not_found');
   });
 
