@@ -126,22 +126,6 @@ int64_t procStatusKiB(const std::string& field) {
   return 0;
 }
 
-// UDP RcvbufErrors from /proc/net/snmp: datagrams the kernel dropped because a socket's receive
-// buffer was full (system-wide: other processes' drops count too).
-int64_t udpReceiveBufferErrors() {
-  std::ifstream snmp("/proc/net/snmp");
-  std::string names, values;
-  while (std::getline(snmp, names) && std::getline(snmp, values)) {
-    if (names.rfind("Udp:", 0) != 0) continue;
-    std::istringstream n(names), v(values);
-    std::string name, value;
-    while (n >> name && v >> value) {
-      if (name == "RcvbufErrors") return std::stoll(value);
-    }
-  }
-  return 0;
-}
-
 // /proc/self/task/<tid>/schedstat: time on the CPU and time spent runnable but waiting for one
 // (ns). The wait shows when other processes on the machine, not the SFU, set the latency.
 std::pair<int64_t, int64_t> schedstat(pid_t tid) {
@@ -225,56 +209,8 @@ class Bench {
     }
     pumpFor(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options_.warmup)));
 
-    for (auto& subscriber : subscribers_) subscriber->receiver.startWindow();
-    const uint64_t forwardedBefore = forwardedRtp();
-    const int64_t workerCpuBefore = threadCpuNs(workerClock_);
-    const int64_t clientCpuBefore = threadCpuNs(CLOCK_THREAD_CPUTIME_ID);
-    const int64_t rcvbufBefore = udpReceiveBufferErrors();
-    const auto socketBefore = worker_->invoke([&] { return worker_->stats().socket; });
-    const auto windowStart = Clock::now();
-    pumpFor(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options_.seconds)));
-    const double window = std::chrono::duration<double>(Clock::now() - windowStart).count();
-    for (auto& subscriber : subscribers_) subscriber->receiver.stopWindow();
-    const uint64_t forwarded = forwardedRtp() - forwardedBefore;
-    const int64_t workerCpu = threadCpuNs(workerClock_) - workerCpuBefore;
-    const int64_t clientCpu = threadCpuNs(CLOCK_THREAD_CPUTIME_ID) - clientCpuBefore;
-    const int64_t rcvbufDrops = udpReceiveBufferErrors() - rcvbufBefore;
-    const auto socketAfter = worker_->invoke([&] { return worker_->stats().socket; });
-
-    ReceiverTotals totals;
-    std::vector<uint32_t> latencies;
-    for (const auto& subscriber : subscribers_) {
-      const auto t = subscriber->receiver.totals();
-      totals.received += t.received;
-      totals.expected += t.expected;
-      totals.streams += t.streams;
-      const auto& samples = subscriber->receiver.latenciesUs();
-      latencies.insert(latencies.end(), samples.begin(), samples.end());
-    }
-    auto percentile = [&latencies](double q) -> uint32_t {
-      if (latencies.empty()) return 0;
-      const size_t index = std::min(latencies.size() - 1, static_cast<size_t>(q * static_cast<double>(latencies.size())));
-      std::nth_element(latencies.begin(), latencies.begin() + static_cast<std::ptrdiff_t>(index), latencies.end());
-      return latencies[index];
-    };
-    const uint32_t p50 = percentile(0.50);
-    const uint32_t p99 = percentile(0.99);
-    const double loss =
-        totals.expected == 0 ? 0 : 100.0 * static_cast<double>(totals.expected - std::min(totals.expected, totals.received)) /
-                                       static_cast<double>(totals.expected);
-    const double forwardedBytes = static_cast<double>(socketAfter.bytesSent - socketBefore.bytesSent);
-
-    std::printf("| %d→%d%s | %zu | %.0f | %.1f | %.0f %% | %.2f | %.1f | %.1f | %.3f %% (%lld rcvbuf drops, %llu send errors) | %u / %u | %.0f %% |\n",
-                options_.publishers, options_.subscribers, options_.simulcast ? " simulcast" : "", consumers,
-                static_cast<double>(forwarded) / window, forwardedBytes * 8 / window / 1e6,
-                100.0 * static_cast<double>(workerCpu) / 1e9 / window,
-                forwarded == 0 ? 0.0 : static_cast<double>(workerCpu) / 1000.0 / static_cast<double>(forwarded),
-                static_cast<double>(procStatusKiB("VmHWM")) / 1024.0,
-                consumers == 0 ? 0.0 : static_cast<double>(rssAfterConsumers - rssBeforeConsumers) / static_cast<double>(consumers),
-                loss, static_cast<long long>(rcvbufDrops),
-                static_cast<unsigned long long>(socketAfter.sendErrors - socketBefore.sendErrors), p50, p99,
-                100.0 * static_cast<double>(clientCpu) / 1e9 / window);
-    std::fflush(stdout);
+    const Figures figures = measure(consumers, rssAfterConsumers - rssBeforeConsumers);
+    print(figures);
     if (!pinned_) std::fprintf(stderr, "bench_sfu: threads not pinned (fewer CPUs than asked for?)\n");
 
     listener_.teardown = true;
@@ -285,6 +221,98 @@ class Bench {
   }
 
  private:
+  struct Figures {
+    size_t consumers = 0;
+    double window = 0;            // seconds
+    uint64_t forwarded = 0;       // RTP packets sent to subscribers
+    uint64_t bytesSent = 0;       // by the worker's socket
+    int64_t workerCpuNs = 0;
+    int64_t workerWaitNs = 0;     // runnable but not running (other processes had the CPU)
+    int64_t clientCpuNs = 0;
+    int64_t rssPerConsumerBytes = 0;
+    ReceiverTotals totals;
+    uint32_t latencyP50Us = 0;
+    uint32_t latencyP99Us = 0;
+    int64_t workerSocketDrops = 0;  // kernel drops at the worker's receive buffer
+    int64_t clientSocketDrops = 0;  // kernel drops at the clients' receive buffers
+    uint64_t sendErrors = 0;
+  };
+
+  std::pair<int64_t, int64_t> socketDrops() const {
+    const auto drops = udpDropsByPort();
+    auto at = [&drops](uint16_t port) {
+      const auto it = drops.find(port);
+      return it == drops.end() ? int64_t{0} : it->second;
+    };
+    int64_t clients = 0;
+    for (const auto& p : publishers_) clients += at(p->client->localAddress().port);
+    for (const auto& s : subscribers_) clients += at(s->client->localAddress().port);
+    return {at(worker_->port()), clients};
+  }
+
+  Figures measure(size_t consumers, int64_t rssGrowthKiB) {
+    Figures figures{.consumers = consumers,
+                    .rssPerConsumerBytes = consumers == 0 ? 0 : rssGrowthKiB * 1024 / static_cast<int64_t>(consumers)};
+    for (auto& subscriber : subscribers_) subscriber->receiver.startWindow();
+    const uint64_t forwardedBefore = forwardedRtp();
+    const int64_t workerCpuBefore = threadCpuNs(workerClock_);
+    const int64_t workerWaitBefore = schedstat(workerTid_).second;
+    const int64_t clientCpuBefore = threadCpuNs(CLOCK_THREAD_CPUTIME_ID);
+    const auto dropsBefore = socketDrops();
+    const auto socketBefore = worker_->invoke([&] { return worker_->stats().socket; });
+    const auto start = Clock::now();
+    pumpFor(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options_.seconds)));
+    figures.window = std::chrono::duration<double>(Clock::now() - start).count();
+    for (auto& subscriber : subscribers_) subscriber->receiver.stopWindow();
+    figures.forwarded = forwardedRtp() - forwardedBefore;
+    figures.workerCpuNs = threadCpuNs(workerClock_) - workerCpuBefore;
+    figures.workerWaitNs = schedstat(workerTid_).second - workerWaitBefore;
+    figures.clientCpuNs = threadCpuNs(CLOCK_THREAD_CPUTIME_ID) - clientCpuBefore;
+    const auto dropsAfter = socketDrops();
+    figures.workerSocketDrops = dropsAfter.first - dropsBefore.first;
+    figures.clientSocketDrops = dropsAfter.second - dropsBefore.second;
+    const auto socketAfter = worker_->invoke([&] { return worker_->stats().socket; });
+    figures.bytesSent = socketAfter.bytesSent - socketBefore.bytesSent;
+    figures.sendErrors = socketAfter.sendErrors - socketBefore.sendErrors;
+
+    std::vector<uint32_t> latencies;
+    for (const auto& subscriber : subscribers_) {
+      const auto totals = subscriber->receiver.totals();
+      figures.totals.received += totals.received;
+      figures.totals.expected += totals.expected;
+      figures.totals.streams += totals.streams;
+      const auto& samples = subscriber->receiver.latenciesUs();
+      latencies.insert(latencies.end(), samples.begin(), samples.end());
+    }
+    auto percentile = [&latencies](double q) -> uint32_t {
+      if (latencies.empty()) return 0;
+      const auto index = std::min(latencies.size() - 1, static_cast<size_t>(q * static_cast<double>(latencies.size())));
+      std::nth_element(latencies.begin(), latencies.begin() + static_cast<std::ptrdiff_t>(index), latencies.end());
+      return latencies[index];
+    };
+    figures.latencyP50Us = percentile(0.50);
+    figures.latencyP99Us = percentile(0.99);
+    return figures;
+  }
+
+  void print(const Figures& f) const {
+    const double lost = static_cast<double>(f.totals.expected - std::min(f.totals.expected, f.totals.received));
+    const double loss = f.totals.expected == 0 ? 0 : 100.0 * lost / static_cast<double>(f.totals.expected);
+    std::printf(
+        "| %d→%d%s | %zu | %.0f | %.1f | %.0f %% (waited %.0f %%) | %.2f | %.1f | %.0f | %.3f %% (drops: worker %lld, "
+        "clients %lld; send errors %llu) | %u / %u | %.0f %% |\n",
+        options_.publishers, options_.subscribers, options_.simulcast ? " simulcast" : "", f.consumers,
+        static_cast<double>(f.forwarded) / f.window, static_cast<double>(f.bytesSent) * 8 / f.window / 1e6,
+        100.0 * static_cast<double>(f.workerCpuNs) / 1e9 / f.window,
+        100.0 * static_cast<double>(f.workerWaitNs) / 1e9 / f.window,
+        f.forwarded == 0 ? 0.0 : static_cast<double>(f.workerCpuNs) / 1000.0 / static_cast<double>(f.forwarded),
+        static_cast<double>(procStatusKiB("VmHWM")) / 1024.0, static_cast<double>(f.rssPerConsumerBytes) / 1024.0,
+        loss, static_cast<long long>(f.workerSocketDrops), static_cast<long long>(f.clientSocketDrops),
+        static_cast<unsigned long long>(f.sendErrors), f.latencyP50Us, f.latencyP99Us,
+        100.0 * static_cast<double>(f.clientCpuNs) / 1e9 / f.window);
+    std::fflush(stdout);
+  }
+
   int fail(const std::string& what) {
     complain(what);
     return 1;
@@ -497,8 +525,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (options.header) {
     std::printf(
-        "| scenario | consumers | forwarded pkt/s | forwarded Mbit/s | worker CPU | worker CPU µs/pkt | peak RSS MiB | RSS per "
-        "consumer KiB | receiver loss | latency p50 / p99 µs | client thread CPU |\n"
+        "| scenario | consumers | forwarded pkt/s | worker Mbit/s out | worker CPU (runnable, waiting) | worker CPU µs/pkt | "
+        "peak RSS MiB | RSS per consumer KiB | receiver loss | latency p50 / p99 µs | client thread CPU |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|\n");
   }
   return fluxmeet::bench::Bench(options).run();
