@@ -29,7 +29,8 @@ void BenchReceiver::onRtp(const media::rtp::RtpPacketView& packet, int64_t arriv
   ++stream.received;
   const auto trailer = media::client::readSyntheticTrailer(packet.payload());
   if (trailer && arrivalNs > 0 && arrivalNs >= trailer->sendTimeNs) {
-    latenciesUs_.push_back(static_cast<uint32_t>(std::min<int64_t>((arrivalNs - trailer->sendTimeNs) / 1000, UINT32_MAX)));
+    latenciesUs_.push_back(
+        static_cast<uint32_t>(std::min<int64_t>((arrivalNs - trailer->sendTimeNs) / 1000, UINT32_MAX)));
   }
 }
 

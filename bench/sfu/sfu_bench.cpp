@@ -16,20 +16,18 @@
 //                          encrypting: two loopback hops plus everything the worker does
 // The media worker runs in this process on its own thread, pinned to --worker-cpu; the clients
 // run on the main thread, pinned to --client-cpu.
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
-#include <poll.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -43,6 +41,7 @@
 #include "fluxmeet/media/ortc/ortc.hpp"
 #include "fluxmeet/media/rtcp/feedback.hpp"
 #include "fluxmeet/media/worker/media_worker.hpp"
+#include "proc_stats.hpp"
 
 namespace fluxmeet::bench {
 namespace {
@@ -110,51 +109,6 @@ bool pinTo(pthread_t thread, int cpu) {
   return error == 0;
 }
 
-int64_t threadCpuNs(clockid_t clock) {
-  timespec now{};
-  clock_gettime(clock, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
-
-// Fields of /proc/self/status in KiB ("VmRSS", "VmHWM").
-int64_t procStatusKiB(const std::string& field) {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
-  }
-  return 0;
-}
-
-// /proc/self/task/<tid>/schedstat: time on the CPU and time spent runnable but waiting for one
-// (ns). The wait shows when other processes on the machine, not the SFU, set the latency.
-std::pair<int64_t, int64_t> schedstat(pid_t tid) {
-  std::ifstream file("/proc/self/task/" + std::to_string(tid) + "/schedstat");
-  int64_t running = 0, waiting = 0;
-  file >> running >> waiting;
-  return {running, waiting};
-}
-
-// Datagrams dropped by the kernel per local UDP port (the "drops" column of /proc/net/udp).
-std::unordered_map<uint16_t, int64_t> udpDropsByPort() {
-  std::unordered_map<uint16_t, int64_t> drops;
-  std::ifstream file("/proc/net/udp");
-  std::string line;
-  std::getline(file, line);  // header
-  while (std::getline(file, line)) {
-    std::istringstream fields(line);
-    std::string slot, local, field;
-    fields >> slot >> local;
-    const auto colon = local.find(':');
-    if (colon == std::string::npos) continue;
-    const auto port = static_cast<uint16_t>(std::stoul(local.substr(colon + 1), nullptr, 16));
-    std::string last;
-    while (fields >> field) last = field;
-    drops[port] += std::stoll(last);
-  }
-  return drops;
-}
-
 class Bench {
  public:
   explicit Bench(Options options) : options_(options) {}
@@ -182,25 +136,29 @@ class Bench {
       subscribers_.push_back(std::make_unique<Subscriber>());
       auto& subscriber = *subscribers_.back();
       if (!connect(subscriber.client, subscriber.transportId)) return 1;
-      subscriber.client->setRtpHandler(
-          [&subscriber](media::rtp::RtpPacketView& packet, int64_t arrivalNs) { subscriber.receiver.onRtp(packet, arrivalNs); });
+      subscriber.client->setRtpHandler([&subscriber](media::rtp::RtpPacketView& packet, int64_t arrivalNs) {
+        subscriber.receiver.onRtp(packet, arrivalNs);
+      });
     }
     if (!pumpUntil([&] { return allConnected(); }, 20s)) return fail("clients did not connect");
 
-    const int64_t rssBeforeConsumers = procStatusKiB("VmRSS");
+    // Audio consumers first, then video ones, so each kind's memory shows on its own.
     size_t consumers = 0;
-    for (size_t s = 0; s < subscribers_.size(); ++s) {
-      for (size_t p = 0; p < publishers_.size(); ++p) {
-        for (const char* kind : {"audio", "video"}) {
-          if (!options_.audio && std::string_view(kind) == "audio") continue;
-          if (!consume(*subscribers_[s], std::to_string(p) + "-" + kind, std::to_string(s) + "/" + std::to_string(p) + "-" + kind)) {
-            return 1;
-          }
+    std::array<double, 2> kibPerConsumer{};  // audio, video
+    for (const bool video : {false, true}) {
+      if (!video && !options_.audio) continue;
+      const std::string kind = video ? "video" : "audio";
+      const int64_t before = procStatusKiB("VmRSS");
+      for (size_t s = 0; s < subscribers_.size(); ++s) {
+        for (size_t p = 0; p < publishers_.size(); ++p) {
+          const std::string producerId = std::to_string(p) + "-" + kind;
+          if (!consume(*subscribers_[s], producerId, std::to_string(s) + "/" + producerId)) return 1;
           ++consumers;
         }
       }
+      kibPerConsumer[video ? 1 : 0] = static_cast<double>(procStatusKiB("VmRSS") - before) /
+                                      static_cast<double>(subscribers_.size() * publishers_.size());
     }
-    const int64_t rssAfterConsumers = procStatusKiB("VmRSS");
 
     // Warm up: every consumer delivered something (its first keyframe), then a little more.
     sending_ = true;
@@ -209,7 +167,7 @@ class Bench {
     }
     pumpFor(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options_.warmup)));
 
-    const Figures figures = measure(consumers, rssAfterConsumers - rssBeforeConsumers);
+    const Figures figures = measure(consumers, kibPerConsumer);
     print(figures);
     if (!pinned_) std::fprintf(stderr, "bench_sfu: threads not pinned (fewer CPUs than asked for?)\n");
 
@@ -223,13 +181,14 @@ class Bench {
  private:
   struct Figures {
     size_t consumers = 0;
-    double window = 0;            // seconds
-    uint64_t forwarded = 0;       // RTP packets sent to subscribers
-    uint64_t bytesSent = 0;       // by the worker's socket
+    double window = 0;       // seconds
+    uint64_t forwarded = 0;  // RTP packets sent to subscribers
+    uint64_t bytesSent = 0;  // by the worker's socket
     int64_t workerCpuNs = 0;
-    int64_t workerWaitNs = 0;     // runnable but not running (other processes had the CPU)
+    int64_t workerWaitNs = 0;    // runnable but not running (other processes had the CPU)
+    double workerUserShare = 0;  // of the worker's CPU time, from utime/stime
     int64_t clientCpuNs = 0;
-    int64_t rssPerConsumerBytes = 0;
+    std::array<double, 2> kibPerConsumer{};  // RSS growth per audio / video consumer
     ReceiverTotals totals;
     uint32_t latencyP50Us = 0;
     uint32_t latencyP99Us = 0;
@@ -250,13 +209,13 @@ class Bench {
     return {at(worker_->port()), clients};
   }
 
-  Figures measure(size_t consumers, int64_t rssGrowthKiB) {
-    Figures figures{.consumers = consumers,
-                    .rssPerConsumerBytes = consumers == 0 ? 0 : rssGrowthKiB * 1024 / static_cast<int64_t>(consumers)};
+  Figures measure(size_t consumers, std::array<double, 2> kibPerConsumer) {
+    Figures figures{.consumers = consumers, .kibPerConsumer = kibPerConsumer};
     for (auto& subscriber : subscribers_) subscriber->receiver.startWindow();
     const uint64_t forwardedBefore = forwardedRtp();
     const int64_t workerCpuBefore = threadCpuNs(workerClock_);
     const int64_t workerWaitBefore = schedstat(workerTid_).second;
+    const auto ticksBefore = userSystemTicks(workerTid_);
     const int64_t clientCpuBefore = threadCpuNs(CLOCK_THREAD_CPUTIME_ID);
     const auto dropsBefore = socketDrops();
     const auto socketBefore = worker_->invoke([&] { return worker_->stats().socket; });
@@ -267,6 +226,10 @@ class Bench {
     figures.forwarded = forwardedRtp() - forwardedBefore;
     figures.workerCpuNs = threadCpuNs(workerClock_) - workerCpuBefore;
     figures.workerWaitNs = schedstat(workerTid_).second - workerWaitBefore;
+    const auto ticksAfter = userSystemTicks(workerTid_);
+    const auto userTicks = ticksAfter.first - ticksBefore.first;
+    const auto allTicks = userTicks + ticksAfter.second - ticksBefore.second;
+    figures.workerUserShare = allTicks == 0 ? 0 : static_cast<double>(userTicks) / static_cast<double>(allTicks);
     figures.clientCpuNs = threadCpuNs(CLOCK_THREAD_CPUTIME_ID) - clientCpuBefore;
     const auto dropsAfter = socketDrops();
     figures.workerSocketDrops = dropsAfter.first - dropsBefore.first;
@@ -299,15 +262,18 @@ class Bench {
     const double lost = static_cast<double>(f.totals.expected - std::min(f.totals.expected, f.totals.received));
     const double loss = f.totals.expected == 0 ? 0 : 100.0 * lost / static_cast<double>(f.totals.expected);
     std::printf(
-        "| %d→%d%s | %zu | %.0f | %.1f | %.0f %% (waited %.0f %%) | %.2f | %.1f | %.0f | %.3f %% (drops: worker %lld, "
+        "| %d→%d%s | %zu | %.0f | %.1f | %.0f %% (user %.0f %%, kernel %.0f %%; waited %.0f %%) | %.2f | %.1f | %.1f / "
+        "%.0f | %.3f %% (drops: worker %lld, "
         "clients %lld; send errors %llu) | %u / %u | %.0f %% |\n",
         options_.publishers, options_.subscribers, options_.simulcast ? " simulcast" : "", f.consumers,
         static_cast<double>(f.forwarded) / f.window, static_cast<double>(f.bytesSent) * 8 / f.window / 1e6,
         100.0 * static_cast<double>(f.workerCpuNs) / 1e9 / f.window,
+        100.0 * f.workerUserShare * static_cast<double>(f.workerCpuNs) / 1e9 / f.window,
+        100.0 * (1 - f.workerUserShare) * static_cast<double>(f.workerCpuNs) / 1e9 / f.window,
         100.0 * static_cast<double>(f.workerWaitNs) / 1e9 / f.window,
         f.forwarded == 0 ? 0.0 : static_cast<double>(f.workerCpuNs) / 1000.0 / static_cast<double>(f.forwarded),
-        static_cast<double>(procStatusKiB("VmHWM")) / 1024.0, static_cast<double>(f.rssPerConsumerBytes) / 1024.0,
-        loss, static_cast<long long>(f.workerSocketDrops), static_cast<long long>(f.clientSocketDrops),
+        static_cast<double>(procStatusKiB("VmHWM")) / 1024.0, f.kibPerConsumer[0], f.kibPerConsumer[1], loss,
+        static_cast<long long>(f.workerSocketDrops), static_cast<long long>(f.clientSocketDrops),
         static_cast<unsigned long long>(f.sendErrors), f.latencyP50Us, f.latencyP99Us,
         100.0 * static_cast<double>(f.clientCpuNs) / 1e9 / f.window);
     std::fflush(stdout);
@@ -329,7 +295,8 @@ class Bench {
 
   bool connect(std::unique_ptr<client::MediaClient>& out, std::string& transportId) {
     transportId = "t" + std::to_string(nextTransport_++);
-    auto parameters = onRouter([&](media::router::Router& router) { return router.createWebRtcTransport(transportId); });
+    auto parameters =
+        onRouter([&](media::router::Router& router) { return router.createWebRtcTransport(transportId); });
     if (!parameters) return complain("createWebRtcTransport: " + parameters.error().message);
     auto created = client::MediaClient::create({.certificate = clientCertificate_});
     if (!created) return complain("MediaClient: " + created.error().message);
@@ -510,7 +477,8 @@ class Bench {
 int main(int argc, char** argv) {
   fluxmeet::bench::Options options;
   CLI::App app{"SFU loopback benchmark: N publishers -> M subscribers through one Router"};
-  app.add_option("-p,--publishers", options.publishers, "publishers (each sends VP8 + Opus)")->check(CLI::Range(1, 100));
+  app.add_option("-p,--publishers", options.publishers, "publishers (each sends VP8 + Opus)")
+      ->check(CLI::Range(1, 100));
   app.add_option("-s,--subscribers", options.subscribers, "subscribers (each consumes every publisher)")
       ->check(CLI::Range(1, 200));
   app.add_option("--seconds", options.seconds, "length of the measured window")->check(CLI::Range(1.0, 600.0));
@@ -525,8 +493,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (options.header) {
     std::printf(
-        "| scenario | consumers | forwarded pkt/s | worker Mbit/s out | worker CPU (runnable, waiting) | worker CPU µs/pkt | "
-        "peak RSS MiB | RSS per consumer KiB | receiver loss | latency p50 / p99 µs | client thread CPU |\n"
+        "| scenario | consumers | forwarded pkt/s | worker Mbit/s out | worker thread CPU (of one core) | worker CPU "
+        "µs/pkt | "
+        "peak RSS MiB | RSS per consumer KiB (audio / video) | receiver loss | latency p50 / p99 µs | client thread "
+        "CPU |\n"
         "|---|---|---|---|---|---|---|---|---|---|---|\n");
   }
   return fluxmeet::bench::Bench(options).run();

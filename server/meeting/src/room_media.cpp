@@ -244,7 +244,7 @@ Result<json> RoomMedia::consume(const std::string& peerId, const json& data) {
     return router->consume(transportId, consumerId, producerId, *capabilities, true);
   });
   if (!consumed) return consumed.error();
-  consumers_[consumerId] = peerId;
+  consumers_[consumerId] = ConsumerInfo{.peerId = peerId, .transportId = transportId};
   return json{{"id", consumerId},
               {"producerId", producerId},
               {"kind", ortc::mediaKindName(consumed->kind)},
@@ -256,7 +256,7 @@ Result<json> RoomMedia::consume(const std::string& peerId, const json& data) {
 
 Result<json> RoomMedia::setConsumerPaused(const std::string& peerId, const std::string& consumerId, bool paused) {
   const auto it = consumers_.find(consumerId);
-  if (it == consumers_.end() || it->second != peerId) return notFound("consumer", "consumerId");
+  if (it == consumers_.end() || it->second.peerId != peerId) return notFound("consumer", "consumerId");
   auto result = worker_.invoke([&]() -> Result<void> {
     Router* router = worker_.findRouter(routerId_);
     if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
@@ -269,7 +269,7 @@ Result<json> RoomMedia::setConsumerPaused(const std::string& peerId, const std::
 Result<json> RoomMedia::setPreferredLayers(const std::string& peerId, const json& data) {
   const std::string consumerId = data.value("consumerId", "");
   const auto it = consumers_.find(consumerId);
-  if (it == consumers_.end() || it->second != peerId) return notFound("consumer", "consumerId");
+  if (it == consumers_.end() || it->second.peerId != peerId) return notFound("consumer", "consumerId");
   const auto spatial = static_cast<size_t>(data.value("spatialLayer", 0));
   std::optional<uint8_t> temporal;
   if (data.contains("temporalLayer")) temporal = static_cast<uint8_t>(data["temporalLayer"].get<int>());
@@ -284,7 +284,7 @@ Result<json> RoomMedia::setPreferredLayers(const std::string& peerId, const json
 
 Result<json> RoomMedia::requestKeyframe(const std::string& peerId, const std::string& consumerId) {
   const auto it = consumers_.find(consumerId);
-  if (it == consumers_.end() || it->second != peerId) return notFound("consumer", "consumerId");
+  if (it == consumers_.end() || it->second.peerId != peerId) return notFound("consumer", "consumerId");
   auto result = worker_.invoke([&]() -> Result<void> {
     Router* router = worker_.findRouter(routerId_);
     if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
@@ -335,7 +335,7 @@ std::vector<ProducerInfo> RoomMedia::closePeer(const std::string& peerId) {
   }
   if (transportIds.empty() && closed.empty()) return closed;
   for (const auto& info : closed) producers_.erase(info.id);
-  std::erase_if(consumers_, [&peerId](const auto& item) { return item.second == peerId; });
+  std::erase_if(consumers_, [&peerId](const auto& item) { return item.second.peerId == peerId; });
   for (const auto& id : transportIds) transports_.erase(id);
   worker_.invoke([&] {
     Router* router = worker_.findRouter(routerId_);
@@ -363,7 +363,7 @@ std::vector<ProducerInfo> RoomMedia::producersOf(const std::string& peerId, Medi
 std::optional<std::string> RoomMedia::forgetConsumer(const std::string& consumerId) {
   const auto it = consumers_.find(consumerId);
   if (it == consumers_.end()) return std::nullopt;
-  std::string owner = it->second;
+  std::string owner = it->second.peerId;
   consumers_.erase(it);
   return owner;
 }
@@ -373,6 +373,8 @@ std::optional<RoomMedia::ClosedTransport> RoomMedia::forgetTransport(const std::
   if (it == transports_.end()) return std::nullopt;
   ClosedTransport closed{.peerId = it->second, .producers = {}};
   transports_.erase(it);
+  // The Router closed the transport's consumers too, without a notice for each.
+  std::erase_if(consumers_, [&transportId](const auto& item) { return item.second.transportId == transportId; });
   for (auto producer = producers_.begin(); producer != producers_.end();) {
     if (producer->second.transportId == transportId) {
       closed.producers.push_back(producer->second);
@@ -386,7 +388,7 @@ std::optional<RoomMedia::ClosedTransport> RoomMedia::forgetTransport(const std::
 
 std::optional<std::string> RoomMedia::consumerOwner(const std::string& consumerId) const {
   const auto it = consumers_.find(consumerId);
-  return it == consumers_.end() ? std::nullopt : std::optional(it->second);
+  return it == consumers_.end() ? std::nullopt : std::optional(it->second.peerId);
 }
 
 std::optional<std::string> RoomMedia::producerOwner(const std::string& producerId) const {

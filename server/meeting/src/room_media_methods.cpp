@@ -138,7 +138,7 @@ void Room::applyMute(Peer& peer, MediaKind kind, bool muted) {
         if (producer.paused == muted) continue;
         if (auto updated = media_->setProducerPaused(producer.id, muted)) {
           broadcast(muted ? "producerPaused" : "producerResumed",
-                    {{"producerId", producer.id}, {"peerId", peer.peerId}});
+                    {{"producerId", producer.id}, {"peerId", peer.peerId}}, peer.peerId);
         }
       }
     }

@@ -15,16 +15,23 @@ constexpr uint16_t kBindingMethod = 0x001;  // RFC 8489 section 18.2
 
 std::string_view iceAgentStateName(IceAgentState state) {
   switch (state) {
-    case IceAgentState::New: return "new";
-    case IceAgentState::Checking: return "checking";
-    case IceAgentState::Connected: return "connected";
-    case IceAgentState::Failed: return "failed";
+    case IceAgentState::New:
+      return "new";
+    case IceAgentState::Checking:
+      return "checking";
+    case IceAgentState::Connected:
+      return "connected";
+    case IceAgentState::Failed:
+      return "failed";
   }
   return "failed";
 }
 
 IceControllingAgent::IceControllingAgent(ice::IceCredentials local, uint64_t tieBreaker, Options options)
-    : local_(std::move(local)), tieBreaker_(tieBreaker), options_(options), random_(tieBreaker ^ 0x9E3779B97F4A7C15ULL) {}
+    : local_(std::move(local)),
+      tieBreaker_(tieBreaker),
+      options_(options),
+      random_(tieBreaker ^ 0x9E3779B97F4A7C15ULL) {}
 
 void IceControllingAgent::start(ice::IceCredentials remote, Clock::time_point now) {
   remote_ = std::move(remote);

@@ -23,10 +23,14 @@ constexpr size_t kMaxBatchesPerPoll = 64;
 
 std::string_view mediaClientStateName(MediaClientState state) {
   switch (state) {
-    case MediaClientState::New: return "new";
-    case MediaClientState::Connecting: return "connecting";
-    case MediaClientState::Connected: return "connected";
-    case MediaClientState::Failed: return "failed";
+    case MediaClientState::New:
+      return "new";
+    case MediaClientState::Connecting:
+      return "connecting";
+    case MediaClientState::Connected:
+      return "connected";
+    case MediaClientState::Failed:
+      return "failed";
   }
   return "failed";
 }
@@ -43,11 +47,9 @@ Result<std::unique_ptr<MediaClient>> MediaClient::create(MediaClientOptions opti
       new MediaClient(std::move(options), std::move(*socket), std::move(*credentials), tieBreaker));
 }
 
-MediaClient::MediaClient(MediaClientOptions options, std::unique_ptr<ClientUdpSocket> socket,
-                         ice::IceCredentials local, uint64_t tieBreaker)
-    : options_(std::move(options)),
-      socket_(std::move(socket)),
-      ice_(std::move(local), tieBreaker, options_.ice) {}
+MediaClient::MediaClient(MediaClientOptions options, std::unique_ptr<ClientUdpSocket> socket, ice::IceCredentials local,
+                         uint64_t tieBreaker)
+    : options_(std::move(options)), socket_(std::move(socket)), ice_(std::move(local), tieBreaker, options_.ice) {}
 
 MediaClient::~MediaClient() {
   // close_notify, so the server's transport learns we left (RFC 5246 section 7.2.1).
@@ -96,10 +98,9 @@ size_t MediaClient::poll(std::chrono::milliseconds timeout) {
   size_t handled = 0;
   if (::poll(&descriptor, 1, static_cast<int>(wait.count())) > 0) {
     for (size_t batch = 0; batch < kMaxBatchesPerPoll; ++batch) {
-      const size_t count = socket_->receiveBatch(
-          [this](std::span<uint8_t> datagram, const ice::TransportAddress& from, int64_t arrivalNs) {
-            handleDatagram(datagram, from, arrivalNs);
-          });
+      const size_t count =
+          socket_->receiveBatch([this](std::span<uint8_t> datagram, const ice::TransportAddress& from,
+                                       int64_t arrivalNs) { handleDatagram(datagram, from, arrivalNs); });
       handled += count;
       if (count < ClientUdpSocket::kBatch) break;
     }
@@ -128,13 +129,21 @@ void MediaClient::handleDatagram(std::span<uint8_t> datagram, const ice::Transpo
     return;
   }
   switch (net::classifyPacket(datagram)) {
-    case net::PacketKind::Stun: handleStun(datagram); return;
+    case net::PacketKind::Stun:
+      handleStun(datagram);
+      return;
     case net::PacketKind::Dtls:
       if (dtls_) dtls_->handleIncoming(datagram);
       return;
-    case net::PacketKind::Rtp: handleRtp(datagram, arrivalNs); return;
-    case net::PacketKind::Rtcp: handleRtcp(datagram); return;
-    case net::PacketKind::Unknown: ++stats_.unknown; return;
+    case net::PacketKind::Rtp:
+      handleRtp(datagram, arrivalNs);
+      return;
+    case net::PacketKind::Rtcp:
+      handleRtcp(datagram);
+      return;
+    case net::PacketKind::Unknown:
+      ++stats_.unknown;
+      return;
   }
 }
 

@@ -7,7 +7,8 @@
 namespace fluxmeet::media::client {
 
 std::optional<size_t> writeRtpPacket(std::span<uint8_t> out, const rtp::RtpHeaderFields& fields,
-                                     std::span<const RtpExtensionElement> extensions, std::span<const uint8_t> payload) {
+                                     std::span<const RtpExtensionElement> extensions,
+                                     std::span<const uint8_t> payload) {
   size_t elementBytes = 0;
   for (const auto& element : extensions) {
     if (element.id == 0) continue;

@@ -61,7 +61,8 @@ ortc::RtpParameters SyntheticOpusSource::producerParameters() const {
                                .channels = 2,
                                .parameters = {{"minptime", int64_t{10}}, {"useinbandfec", int64_t{1}}},
                                .rtcpFeedback = {{"transport-cc", ""}}});
-  if (options_.midExtensionId != 0) parameters.headerExtensions.push_back({std::string(ortc::kMidUri), options_.midExtensionId});
+  if (options_.midExtensionId != 0)
+    parameters.headerExtensions.push_back({std::string(ortc::kMidUri), options_.midExtensionId});
   if (options_.audioLevelExtensionId != 0) {
     parameters.headerExtensions.push_back({std::string(ortc::kAudioLevelUri), options_.audioLevelExtensionId});
   }

@@ -109,10 +109,8 @@ void SyntheticVp8Source::sendLayerFrame(size_t layerIndex, int64_t sendTimeNs, c
   const std::string_view rid = config.rid;
   const std::string_view mid = options_.mid;
   const RtpExtensionElement extensions[] = {
-      {mid.empty() ? uint8_t{0} : options_.midExtensionId,
-       {reinterpret_cast<const uint8_t*>(mid.data()), mid.size()}},
-      {rid.empty() ? uint8_t{0} : options_.ridExtensionId,
-       {reinterpret_cast<const uint8_t*>(rid.data()), rid.size()}},
+      {mid.empty() ? uint8_t{0} : options_.midExtensionId, {reinterpret_cast<const uint8_t*>(mid.data()), mid.size()}},
+      {rid.empty() ? uint8_t{0} : options_.ridExtensionId, {reinterpret_cast<const uint8_t*>(rid.data()), rid.size()}},
   };
 
   size_t remaining = frameBytes;
@@ -183,7 +181,8 @@ ortc::RtpParameters SyntheticVp8Source::producerParameters() const {
                                .clockRate = 90000,
                                .parameters = {{"apt", int64_t{options_.payloadType}}},
                                .rtcpFeedback = {}});
-  if (options_.midExtensionId != 0) parameters.headerExtensions.push_back({std::string(ortc::kMidUri), options_.midExtensionId});
+  if (options_.midExtensionId != 0)
+    parameters.headerExtensions.push_back({std::string(ortc::kMidUri), options_.midExtensionId});
   const bool simulcast = options_.layers.size() > 1;
   if (simulcast && options_.ridExtensionId != 0) {
     parameters.headerExtensions.push_back({std::string(ortc::kRtpStreamIdUri), options_.ridExtensionId});

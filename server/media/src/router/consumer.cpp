@@ -8,6 +8,7 @@
 #include "fluxmeet/media/codecs/keyframe.hpp"
 #include "fluxmeet/media/rtcp/feedback.hpp"
 #include "fluxmeet/media/rtcp/ntp_time.hpp"
+#include "fluxmeet/media/rtp/header_extensions.hpp"
 
 namespace fluxmeet::media::router {
 namespace {
@@ -59,6 +60,7 @@ Consumer::Consumer(std::string id, std::string producerId, transport::WebRtcTran
   }
   for (const auto& extension : rtpParameters_.headerExtensions) {
     extensionIds_.set(static_cast<uint8_t>(extension.id), static_cast<uint8_t>(extension.id));
+    if (extension.uri == ortc::kAbsSendTimeUri) absSendTimeId_ = static_cast<uint8_t>(extension.id);
   }
   if (codec_ == codecs::Codec::Vp8) vp8_ = std::make_unique<codecs::Vp8Rewriter>();
   if (kind_ == ortc::MediaKind::Video) retransmissions_ = std::make_unique<RetransmissionBuffer>();
@@ -166,6 +168,11 @@ void Consumer::forward(const rtp::RtpPacketView& packet, size_t streamIndex, Clo
   out->setSequenceNumber(sequence);
   out->setTimestamp(timestamp);
   extensionIds_.apply(*out);
+  if (absSendTimeId_ != 0) {
+    // Our send time, so the subscriber's delay-based estimate (its REMB) measures our path.
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    rtp::setAbsSendTime(*out, absSendTimeId_, rtp::absSendTimeFromMicros(static_cast<uint64_t>(micros)));
+  }
   if (!sentAny_ || rtp::isNewerSequence(sequence, lastSequence_)) lastSequence_ = sequence;
   if (!sentAny_ || rtp::isNewerTimestamp(timestamp, lastTimestamp_)) {
     lastTimestamp_ = timestamp;

@@ -9,12 +9,12 @@
 namespace fluxmeet::media::router {
 namespace {
 
-// Extensions the SFU forwards but does not rewrite per subscriber, so a subscriber must not
-// interpret them: MID is per m-section of the subscriber (it demultiplexes by SSRC instead),
-// transport-cc and abs-send-time describe the publisher's transport, not ours.
+// Extensions a subscriber must not interpret: MID is per m-section of the subscriber (it
+// demultiplexes by SSRC instead), transport-cc numbers the publisher's transport, rid names the
+// publisher's layer. abs-send-time stays: each consumer writes its own send time into it.
 bool forwardableToConsumer(std::string_view uri) {
-  return uri != ortc::kMidUri && uri != ortc::kTransportWideCcUri && uri != ortc::kAbsSendTimeUri &&
-         uri != ortc::kRtpStreamIdUri && uri != ortc::kRepairedRtpStreamIdUri;
+  return uri != ortc::kMidUri && uri != ortc::kTransportWideCcUri && uri != ortc::kRtpStreamIdUri &&
+         uri != ortc::kRepairedRtpStreamIdUri;
 }
 
 }  // namespace
@@ -195,8 +195,21 @@ Result<ConsumerParameters> Router::consume(const std::string& transportId, const
   if (!parameters) return parameters.error();
   parameters->mid = std::to_string(transportEntry.nextConsumerMid++);
   std::erase_if(parameters->headerExtensions, [](const auto& e) { return !forwardableToConsumer(e.uri); });
+  // Bandwidth feedback from the subscriber: REMB (with abs-send-time), which the router reads to
+  // choose simulcast layers; transport-cc would need per-transport sequence numbers we do not
+  // write yet.
   for (auto& codec : parameters->codecs) {
     std::erase_if(codec.rtcpFeedback, [](const auto& fb) { return fb.type == "transport-cc"; });
+    if (producer.kind() != ortc::MediaKind::Video || ortc::isRtxMimeType(codec.mimeType)) continue;
+    const bool deviceHasRemb = std::any_of(
+        deviceCapabilities.codecs.begin(), deviceCapabilities.codecs.end(), [&codec](const auto& device) {
+          return device.mimeType == codec.mimeType &&
+                 std::any_of(device.rtcpFeedback.begin(), device.rtcpFeedback.end(),
+                             [](const auto& fb) { return fb.type == "goog-remb"; });
+        });
+    const bool hasRemb = std::any_of(codec.rtcpFeedback.begin(), codec.rtcpFeedback.end(),
+                                     [](const auto& fb) { return fb.type == "goog-remb"; });
+    if (deviceHasRemb && !hasRemb) codec.rtcpFeedback.push_back({"goog-remb", ""});
   }
   auto consumer = std::make_unique<Consumer>(consumerId, producerId, *transportEntry.transport,
                                              static_cast<Consumer::Listener&>(*this), producer.kind(),

@@ -211,7 +211,7 @@ void WebRtcTransport::onIceSelectedTupleChanged(const ice::TransportAddress& tup
 }
 
 void WebRtcTransport::onIceStateChanged(ice::IceState state) {
-  if (state == ice::IceState::Disconnected) fail("ICE consent expired");
+  if (state == ice::IceState::Disconnected) fail("ice-consent-expired");
 }
 
 void WebRtcTransport::onDtlsSend(std::span<const uint8_t> datagram) {
@@ -228,7 +228,7 @@ void WebRtcTransport::onDtlsConnected(srtp::SrtpProfile profile, const srtp::Srt
   auto outbound = srtp::SrtpSession::create(srtp::SrtpDirection::Outbound, profile, local);
   auto inbound = srtp::SrtpSession::create(srtp::SrtpDirection::Inbound, profile, remote);
   if (!outbound || !inbound) {
-    fail("SRTP session setup failed");
+    fail("srtp-failed");
     return;
   }
   srtpOut_ = std::move(*outbound);
@@ -237,8 +237,12 @@ void WebRtcTransport::onDtlsConnected(srtp::SrtpProfile profile, const srtp::Srt
   listener_.onTransportConnected(*this);
 }
 
-void WebRtcTransport::onDtlsFailed(std::string_view reason) { fail(reason); }
+void WebRtcTransport::onDtlsFailed(std::string_view reason) {
+  // The detail (an OpenSSL error string) is for our diagnostics, not for the client.
+  lastDtlsError_ = reason;
+  fail("dtls-failed");
+}
 
-void WebRtcTransport::onDtlsClosed() { fail("DTLS closed by the peer"); }
+void WebRtcTransport::onDtlsClosed() { fail("dtls-closed"); }
 
 }  // namespace fluxmeet::media::transport

@@ -231,9 +231,8 @@ class SfuLoopbackTest : public ::testing::Test {
       }
     });
     for (const char* producer : {"audio", "video"}) {
-      ASSERT_TRUE(onRouter([&](router::Router& router) {
-        return router.setConsumerPaused(name + "-" + producer, false);
-      }));
+      ASSERT_TRUE(
+          onRouter([&](router::Router& router) { return router.setConsumerPaused(name + "-" + producer, false); }));
     }
   }
 
@@ -270,7 +269,7 @@ class SfuLoopbackTest : public ::testing::Test {
     while (!done()) {
       const auto now = Clock::now();
       if (now >= deadline) return false;
-      if (sending_ && publisher_.client && publisher_.client->connected()) {
+      if (publisher_.client && publisher_.client->connected()) {
         auto send = [this](std::span<const uint8_t> packet) { publisher_.client->sendRtp(packet); };
         if (now >= nextVideo_) {
           vp8_->sendFrame(realtimeNs(), send);
@@ -309,7 +308,6 @@ class SfuLoopbackTest : public ::testing::Test {
   std::vector<std::unique_ptr<Subscriber>> subscribers_;
   std::vector<std::pair<uint32_t, Clock::time_point>> plis_;
   uint32_t keyframeDelayFrames_ = 0;
-  bool sending_ = true;
   Clock::time_point nextVideo_{};
   Clock::time_point nextAudio_{};
   int nextTransport_ = 0;
@@ -375,6 +373,20 @@ TEST_F(SfuLoopbackTest, BothSubscribersGetOpusAndVp8WithRewrittenContinuousHeade
     ASSERT_NO_FATAL_FAILURE(expectContinuous(subscriber->videoPackets, "video"));
     ASSERT_NO_FATAL_FAILURE(expectContinuous(subscriber->audioPackets, "audio"));
     ASSERT_NO_FATAL_FAILURE(expectPictureIdsContinuous(subscriber->videoPackets));
+    // Timestamps are moved by one constant offset: the publisher's layer-2 timestamp of the frame
+    // the trailer names, plus the consumer's own base.
+    const auto sourceTimestamp = [this](const ReceivedRtp& packet) {
+      return vp8_->layer(2).timestampBase + packet.trailer->frame * (90000 / kFps);
+    };
+    const uint32_t videoOffset =
+        subscriber->videoPackets.front().timestamp - sourceTimestamp(subscriber->videoPackets.front());
+    EXPECT_NE(videoOffset, 0u);
+    for (const auto& packet : subscriber->videoPackets)
+      ASSERT_EQ(packet.timestamp - sourceTimestamp(packet), videoOffset);
+    // 20 ms of Opus per packet, at 48 kHz.
+    for (size_t i = 1; i < subscriber->audioPackets.size(); ++i) {
+      ASSERT_EQ(subscriber->audioPackets[i].timestamp - subscriber->audioPackets[i - 1].timestamp, 960u) << i;
+    }
     // Frames arrive in order and whole: each trailer frame number follows the previous.
     for (size_t i = 1; i < subscriber->videoPackets.size(); ++i) {
       const auto& previous = *subscriber->videoPackets[i - 1].trailer;
@@ -445,8 +457,7 @@ TEST_F(SfuLoopbackTest, LayerSwitchWaitsForAKeyframeOfTheNewLayerAndKeepsPicture
   ASSERT_TRUE(pumpUntil([&] { return switching.videoFromLayer(0) > 0; }));
   EXPECT_GT(plisFor(0), plisBefore) << "the SFU asks the publisher for a layer-0 keyframe";
   const auto firstLow = std::find_if(switching.videoPackets.begin() + static_cast<std::ptrdiff_t>(requestedAt),
-                                     switching.videoPackets.end(),
-                                     [](const auto& p) { return p.trailer->layer == 0; });
+                                     switching.videoPackets.end(), [](const auto& p) { return p.trailer->layer == 0; });
   ASSERT_NE(firstLow, switching.videoPackets.end());
   // The switch lands on the keyframe, and layer 2 was forwarded until then (the publisher kept
   // sending layer-0 delta frames meanwhile; none was forwarded).
@@ -554,7 +565,8 @@ TEST_F(SfuLoopbackTest, PliFromASubscriberReachesThePublisherRateLimited) {
 }
 
 TEST_F(SfuLoopbackTest, SecondSubscriberSwitchingInsideTheKeyframeRateLimitStillGetsItsKeyframe) {
-  ASSERT_TRUE(pumpUntil([&] { return subscribers_[0]->videoFromLayer(2) >= 10 && subscribers_[1]->videoFromLayer(2) >= 10; }));
+  ASSERT_TRUE(
+      pumpUntil([&] { return subscribers_[0]->videoFromLayer(2) >= 10 && subscribers_[1]->videoFromLayer(2) >= 10; }));
   // Subscriber 1 switches down; the publisher's layer-0 keyframe arrives at once.
   ASSERT_TRUE(onRouter([](router::Router& router) { return router.setPreferredLayers("1-video", 0, std::nullopt); }));
   ASSERT_TRUE(pumpUntil([&] { return subscribers_[1]->videoFromLayer(0) > 0; }));

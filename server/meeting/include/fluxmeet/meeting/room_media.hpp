@@ -85,7 +85,11 @@ class RoomMedia {
   std::string routerId_;
   std::map<std::string, std::string> transports_;   // transportId -> peerId
   std::map<std::string, ProducerInfo> producers_;   // producerId -> info
-  std::map<std::string, std::string> consumers_;    // consumerId -> peerId
+  struct ConsumerInfo {
+    std::string peerId;
+    std::string transportId;
+  };
+  std::map<std::string, ConsumerInfo> consumers_;  // consumerId -> owner
 };
 
 }  // namespace fluxmeet::meeting

@@ -71,8 +71,8 @@ struct MediaClientStats {
   uint64_t rtpDropped = 0;    // by the drop filter (simulated loss)
   uint64_t srtpFailures = 0;  // unprotect/protect failed
   uint64_t malformed = 0;
-  uint64_t notReady = 0;      // media before SRTP keys, or sends before connected
-  uint64_t unknown = 0;       // not STUN/DTLS/RTP/RTCP, or from another address
+  uint64_t notReady = 0;  // media before SRTP keys, or sends before connected
+  uint64_t unknown = 0;   // not STUN/DTLS/RTP/RTCP, or from another address
 };
 
 class MediaClient final : private dtls::DtlsTransport::Listener {

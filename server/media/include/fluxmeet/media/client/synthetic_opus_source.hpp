@@ -22,8 +22,8 @@ struct SyntheticOpusOptions {
   std::string mid = "1";
   uint8_t midExtensionId = 4;
   uint8_t audioLevelExtensionId = 1;
-  size_t payloadSize = 80;      // bytes per 20 ms: 32 kbit/s
-  uint8_t levelDbov = 30;       // RFC 6464: 0 = loudest, 127 = silence
+  size_t payloadSize = 80;  // bytes per 20 ms: 32 kbit/s
+  uint8_t levelDbov = 30;   // RFC 6464: 0 = loudest, 127 = silence
   bool voiceActivity = true;
   std::string cname = "synthetic-opus";
 };

@@ -24,7 +24,7 @@ namespace fluxmeet::media::client {
 
 struct SyntheticVp8Layer {
   uint32_t ssrc = 0;
-  std::string rid;           // empty: no rid (single encoding signalled by SSRC)
+  std::string rid;            // empty: no rid (single encoding signalled by SSRC)
   uint32_t bitrate = 300000;  // bits per second of delta frames; keyframes are 2x larger
   uint16_t width = 320;
   uint16_t height = 180;
@@ -34,8 +34,8 @@ struct SyntheticVp8Options {
   std::vector<SyntheticVp8Layer> layers;  // lowest first; more than one = simulcast
   uint8_t payloadType = 96;               // the browser's own numbers (Chrome: VP8 96, rtx 97)
   uint8_t rtxPayloadType = 97;            // announced only: the source never retransmits
-  std::string mid = "0";      // Chrome's numbering (tests/unit/media/ortc/ortc_fixtures.hpp)
-  uint8_t midExtensionId = 9;  // 0 = do not send
+  std::string mid = "0";                  // Chrome's numbering (tests/unit/media/ortc/ortc_fixtures.hpp)
+  uint8_t midExtensionId = 9;             // 0 = do not send
   uint8_t ridExtensionId = 10;
   uint8_t repairedRidExtensionId = 11;  // announced only
   uint32_t fps = 30;                    // RTP timestamps advance 90000 / fps per frame

@@ -108,6 +108,7 @@ class Consumer {
   uint32_t clockRate_ = 90000;
   size_t producerStreams_ = 1;
   rtp::ExtensionIdMap extensionIds_;
+  uint8_t absSendTimeId_ = 0;  // the subscriber's id for abs-send-time, 0 = not negotiated
 
   bool paused_ = false;
   bool producerPaused_ = false;

@@ -62,6 +62,7 @@ class WebRtcTransport : private ice::IceServer::Listener, private dtls::DtlsTran
     // SRTP keys are in place: media can flow both ways.
     virtual void onTransportConnected(WebRtcTransport& transport) = 0;
     // ICE consent lost, DTLS failed or closed by the peer. The transport is closed already.
+    // `reason`: "ice-consent-expired", "dtls-failed", "dtls-closed" or "srtp-failed".
     virtual void onTransportClosed(WebRtcTransport& transport, std::string_view reason) = 0;
   };
 
@@ -88,6 +89,8 @@ class WebRtcTransport : private ice::IceServer::Listener, private dtls::DtlsTran
   dtls::DtlsState dtlsState() const { return dtls_ ? dtls_->state() : dtls::DtlsState::New; }
   const std::optional<ice::TransportAddress>& selectedTuple() const { return ice_.selectedTuple(); }
   const WebRtcTransportStats& stats() const { return stats_; }
+  // Why DTLS failed (OpenSSL's words), for logs; empty if it did not.
+  const std::string& lastDtlsError() const { return lastDtlsError_; }
 
   // The browser's DTLS parameters (mediasoup-client's transport "connect" event). `remoteRole`
   // is the browser's role: "client" makes us the DTLS server, "server" the client, "auto" picks
@@ -149,6 +152,7 @@ class WebRtcTransport : private ice::IceServer::Listener, private dtls::DtlsTran
   std::unique_ptr<srtp::SrtpSession> srtpOut_;
   State state_ = State::New;
   WebRtcTransportStats stats_;
+  std::string lastDtlsError_;
 };
 
 std::string_view transportStateName(WebRtcTransport::State state);
