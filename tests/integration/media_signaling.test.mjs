@@ -264,7 +264,7 @@ describe('media signaling', () => {
     assert.equal(typeof mic.id, 'string');
     assert.equal(mic.paused, false);
     for (const other of [h, b]) {
-      assert.deepEqual(await other.waitFor('newProducer', (p) => p.producerId === mic.id), {
+      assert.deepEqual(await other.waitFor('producer.new', (p) => p.producerId === mic.id), {
         producerId: mic.id,
         peerId: a.peerId,
         kind: 'audio',
@@ -273,16 +273,16 @@ describe('media signaling', () => {
       });
     }
     const camera = await produceCamera(a, send.id);
-    const seen = await b.waitFor('newProducer', (p) => p.producerId === camera.id);
+    const seen = await b.waitFor('producer.new', (p) => p.producerId === camera.id);
     assert.equal(seen.kind, 'video');
     assert.equal(seen.source, 'camera');
     // Without appData the source follows the kind (mediasoup-client apps may omit it).
     const bSend = await transport(b);
     const plain = await b.call('produce', { transportId: bSend.id, kind: 'audio', rtpParameters: chromeOpusParameters() });
-    assert.equal((await h.waitFor('newProducer', (p) => p.producerId === plain.id)).source, 'mic');
+    assert.equal((await h.waitFor('producer.new', (p) => p.producerId === plain.id)).source, 'mic');
     await settle(100);
-    assert.equal(a.has('newProducer', (p) => p.peerId === a.peerId), false);
-    assert.equal(b.has('newProducer', (p) => p.peerId === b.peerId), false);
+    assert.equal(a.has('producer.new', (p) => p.peerId === a.peerId), false);
+    assert.equal(b.has('producer.new', (p) => p.peerId === b.peerId), false);
   });
 
   it('produce: malformed rtpParameters are validation_failed, and the server keeps serving', async () => {
@@ -358,11 +358,11 @@ describe('media signaling', () => {
     await deep.request('chat.history', {}); // responses come in order: the refusal is in by now
     assert.equal(deep.raw.find((message) => message.id === null)?.error?.code, 'invalid_request');
     await settle(100);
-    assert.equal(h.has('newProducer'), false, 'nothing refused was announced');
+    assert.equal(h.has('producer.new'), false, 'nothing refused was announced');
 
     // Still alive and still serving this peer: a well-formed camera goes through.
     const camera = await produceCamera(a, send.id, { mid: '7' });
-    assert.equal((await h.waitFor('newProducer', (p) => p.producerId === camera.id)).source, 'camera');
+    assert.equal((await h.waitFor('producer.new', (p) => p.producerId === camera.id)).source, 'camera');
     assert.equal(findSanitizerReport(server.logs()), null, server.logs());
     assert.equal(server.exitStatus(), null);
   });
@@ -410,7 +410,7 @@ describe('media signaling', () => {
     const mic = await a.call('produce', { transportId: send.id, kind: 'audio', rtpParameters: micParameters, appData: { source: 'mic' } });
     const cameraParameters = chromeVp8Parameters();
     const camera = await a.call('produce', { transportId: send.id, kind: 'video', rtpParameters: cameraParameters, appData: { source: 'camera' } });
-    await b.waitFor('newProducer', (p) => p.producerId === camera.id);
+    await b.waitFor('producer.new', (p) => p.producerId === camera.id);
 
     const routerCapabilities = await capabilitiesOf(b);
     const device = chromeDeviceCapabilities(routerCapabilities);
@@ -476,7 +476,7 @@ describe('media signaling', () => {
     const send = await transport(a);
     const mic = await produceMic(a, send.id, { paused: true });
     assert.equal(mic.paused, true);
-    assert.equal((await b.waitFor('newProducer', (p) => p.producerId === mic.id)).paused, true);
+    assert.equal((await b.waitFor('producer.new', (p) => p.producerId === mic.id)).paused, true);
     // Starting paused is starting muted: everyone's view of Alice says so.
     const update = await h.waitFor('peer.updated', (p) => p.peerId === a.peerId);
     assert.equal(update.muted.audio, true);
@@ -519,21 +519,21 @@ describe('media signaling', () => {
     const device = chromeDeviceCapabilities(await capabilitiesOf(b));
     const { id: consumerId } = await b.call('consume', { transportId: recv.id, producerId: camera.id, rtpCapabilities: device });
     assert.deepEqual(await b.call('resumeConsumer', { consumerId }), {});
-    assert.deepEqual(await b.call('pauseConsumer', { consumerId }), {});
+    assert.deepEqual(await b.call('setConsumerVisible', { consumerId, visible: false }), {});
     assert.deepEqual(await b.call('resumeConsumer', { consumerId }), {});
-    assert.deepEqual(await b.call('setPreferredLayers', { consumerId, spatialLayer: 0 }), {});
-    assert.deepEqual(await b.call('setPreferredLayers', { consumerId, spatialLayer: 2, temporalLayer: 1 }), {});
+    assert.deepEqual(await b.call('setConsumerLayers', { consumerId, spatialLayer: 0 }), {});
+    assert.deepEqual(await b.call('setConsumerLayers', { consumerId, spatialLayer: 2, temporalLayer: 1 }), {});
     assert.deepEqual(await b.call('requestKeyframe', { consumerId }), {});
-    const badLayer = await b.expectError('setPreferredLayers', { consumerId, spatialLayer: 4 }, 'validation_failed');
+    const badLayer = await b.expectError('setConsumerLayers', { consumerId, spatialLayer: 4 }, 'validation_failed');
     assert.equal(badLayer.field, 'spatialLayer');
-    await b.expectError('setPreferredLayers', { consumerId, spatialLayer: 0, temporalLayer: -1 }, 'validation_failed');
-    await b.expectError('setPreferredLayers', { consumerId }, 'validation_failed');
+    await b.expectError('setConsumerLayers', { consumerId, spatialLayer: 0, temporalLayer: -1 }, 'validation_failed');
+    await b.expectError('setConsumerLayers', { consumerId }, 'validation_failed');
     await b.expectError('resumeConsumer', { consumerId: 'no-such-consumer' }, 'not_found');
     await b.expectError('requestKeyframe', { consumerId: 'no-such-consumer' }, 'not_found');
     await b.expectError('resumeConsumer', {}, 'validation_failed');
     // Pausing a consumer is the viewer's business: the producer's peer hears nothing of it.
     await settle(100);
-    assert.equal(a.has('producerPaused'), false);
+    assert.equal(a.has('producer.paused'), false);
   });
 
   it('one producer per source; closeProducer frees it and closes the consumers of it', async () => {
@@ -560,22 +560,22 @@ describe('media signaling', () => {
       rtpParameters: chromeOpusParameters({ mid: '2' }),
       appData: { source: 'screen-audio' },
     });
-    assert.equal((await b.waitFor('newProducer', (p) => p.producerId === screenAudio.id)).source, 'screen-audio');
+    assert.equal((await b.waitFor('producer.new', (p) => p.producerId === screenAudio.id)).source, 'screen-audio');
 
     const recv = await b.call('createTransport', { direction: 'recv' });
     const device = chromeDeviceCapabilities(await capabilitiesOf(b));
     const consumer = await b.call('consume', { transportId: recv.id, producerId: mic.id, rtpCapabilities: device });
 
     assert.deepEqual(await a.call('closeProducer', { producerId: mic.id }), {});
-    assert.deepEqual(await b.waitFor('producerClosed', (p) => p.producerId === mic.id), { producerId: mic.id, peerId: a.peerId });
-    assert.deepEqual(await b.waitFor('consumerClosed'), { consumerId: consumer.id });
+    assert.deepEqual(await b.waitFor('producer.closed', (p) => p.producerId === mic.id), { producerId: mic.id, peerId: a.peerId });
+    assert.deepEqual(await b.waitFor('consumer.closed'), { consumerId: consumer.id });
     await b.expectError('resumeConsumer', { consumerId: consumer.id }, 'not_found');
     await b.expectError('consume', { transportId: recv.id, producerId: mic.id, rtpCapabilities: device }, 'not_found');
     await a.expectError('closeProducer', { producerId: mic.id }, 'not_found');
     const replacement = await produceMic(a, send.id, { mid: '6' });
     assert.notEqual(replacement.id, mic.id);
     await settle(100);
-    assert.equal(a.has('producerClosed'), false, 'the producer\'s own peer is not told');
+    assert.equal(a.has('producer.closed'), false, 'the producer\'s own peer is not told');
   });
 
   it('screen sharing is for hosts and co-hosts when screenShare is "hosts"', async () => {
@@ -591,12 +591,12 @@ describe('media signaling', () => {
     assert.ok((await produceCamera(a, aSend.id)).id, 'the camera is not affected');
     const hSend = await transport(h);
     const hostScreen = await produceCamera(h, hSend.id, { mid: '2', source: 'screen' });
-    assert.equal((await a.waitFor('newProducer', (p) => p.producerId === hostScreen.id)).source, 'screen');
+    assert.equal((await a.waitFor('producer.new', (p) => p.producerId === hostScreen.id)).source, 'screen');
     // Promoted to co-host, Alice may share; with the policy back to everyone, anyone may.
     await h.call('peer.setRole', { peerId: a.peerId, role: 'cohost' });
     await a.waitFor('peer.updated', (p) => p.peerId === a.peerId && p.role === 'cohost');
     const shared = await a.call('produce', screen);
-    await h.waitFor('newProducer', (p) => p.producerId === shared.id);
+    await h.waitFor('producer.new', (p) => p.producerId === shared.id);
 
     const { clients: [h2, b] } = await room([host, bob], { screenShare: 'hosts' });
     await h2.call('meeting.updateSettings', { screenShare: 'everyone' });
@@ -626,9 +626,9 @@ describe('media signaling', () => {
       ['closeProducer', { producerId: aMic.id }],
       ['pauseProducer', { producerId: aMic.id }],
       ['resumeProducer', { producerId: aMic.id }],
-      ['pauseConsumer', { consumerId: aConsumer.id }],
+      ['setConsumerVisible', { consumerId: aConsumer.id, visible: false }],
       ['resumeConsumer', { consumerId: aConsumer.id }],
-      ['setPreferredLayers', { consumerId: aConsumer.id, spatialLayer: 0 }],
+      ['setConsumerLayers', { consumerId: aConsumer.id, spatialLayer: 0 }],
       ['requestKeyframe', { consumerId: aConsumer.id }],
     ];
     for (const [method, data] of attempts) {
@@ -644,8 +644,8 @@ describe('media signaling', () => {
     // original ICE credentials, her consumer hers.
     await settle(100);
     for (const client of [h, b]) {
-      assert.equal(client.has('producerClosed'), false);
-      assert.equal(client.has('producerPaused'), false);
+      assert.equal(client.has('producer.closed'), false);
+      assert.equal(client.has('producer.paused'), false);
       assert.equal(client.has('peer.updated', (p) => p.peerId === a.peerId), false);
     }
     const stats = await a.call('getTransportStats', {});
@@ -669,7 +669,7 @@ describe('media signaling', () => {
     await outsider.expectError('pauseProducer', { producerId: hCamera.id }, 'not_found');
     // And Alice can still close her own producer.
     assert.deepEqual(await a.call('closeProducer', { producerId: aMic.id }), {});
-    await b.waitFor('consumerClosed', (x) => x.consumerId === bConsumer.id);
+    await b.waitFor('consumer.closed', (x) => x.consumerId === bConsumer.id);
   });
 
   it('a host muting a peer pauses its producer: producerPaused and peer.updated; unmute resumes', async () => {
@@ -684,13 +684,13 @@ describe('media signaling', () => {
     await h.call('peer.mute', { peerId: b.peerId, kind: 'audio' });
     assert.deepEqual(await b.waitFor('you.muted'), { kind: 'audio', by: h.peerId });
     for (const other of [h, a]) {
-      assert.deepEqual(await other.waitFor('producerPaused', (p) => p.producerId === mic.id), { producerId: mic.id, peerId: b.peerId });
+      assert.deepEqual(await other.waitFor('producer.paused', (p) => p.producerId === mic.id), { producerId: mic.id, peerId: b.peerId });
       assert.equal((await other.waitFor('peer.updated', (p) => p.peerId === b.peerId)).muted.audio, true);
     }
     assert.equal((await b.waitFor('peer.updated', (p) => p.peerId === b.peerId)).muted.audio, true);
     // Only the mic: the camera was not touched, and a new consumer sees the mic paused.
     await settle(100);
-    assert.equal(a.has('producerPaused', (p) => p.producerId === camera.id), false);
+    assert.equal(a.has('producer.paused', (p) => p.producerId === camera.id), false);
     const late = await a.call('consume', { transportId: recv.id, producerId: mic.id, rtpCapabilities: device });
     assert.equal(late.producerPaused, true);
     const { producers } = await (await open(carol)).call('join', { code: h.snapshot.meeting.code });
@@ -699,7 +699,7 @@ describe('media signaling', () => {
 
     await b.call('peer.unmute', { kind: 'audio' });
     for (const other of [h, a]) {
-      assert.deepEqual(await other.waitFor('producerResumed', (p) => p.producerId === mic.id), { producerId: mic.id, peerId: b.peerId });
+      assert.deepEqual(await other.waitFor('producer.resumed', (p) => p.producerId === mic.id), { producerId: mic.id, peerId: b.peerId });
       assert.equal((await other.waitFor('peer.updated', (p) => p.peerId === b.peerId && !p.muted.audio)).muted.audio, false);
     }
   });
@@ -710,13 +710,13 @@ describe('media signaling', () => {
     const mic = await produceMic(a, send.id);
     const camera = await produceCamera(a, send.id);
     await h.call('peer.mute', { peerId: a.peerId, kind: 'audio' });
-    await h.waitFor('producerPaused', (p) => p.producerId === mic.id);
+    await h.waitFor('producer.paused', (p) => p.producerId === mic.id);
     await a.call('peer.unmute', { kind: 'audio' });
-    await h.waitFor('producerResumed', (p) => p.producerId === mic.id);
+    await h.waitFor('producer.resumed', (p) => p.producerId === mic.id);
     await a.call('pauseProducer', { producerId: camera.id });
-    await h.waitFor('producerPaused', (p) => p.producerId === camera.id);
+    await h.waitFor('producer.paused', (p) => p.producerId === camera.id);
     await settle(100);
-    const aboutItself = a.notifications.filter((n) => n.method === 'producerPaused' || n.method === 'producerResumed');
+    const aboutItself = a.notifications.filter((n) => n.method === 'producer.paused' || n.method === 'producer.resumed');
     assert.deepEqual(aboutItself, [], 'docs/protocol.md: "everyone but its peer"');
   });
 
@@ -725,10 +725,10 @@ describe('media signaling', () => {
     const send = await transport(a);
     const camera = await produceCamera(a, send.id);
     assert.deepEqual(await a.call('pauseProducer', { producerId: camera.id }), {});
-    assert.deepEqual(await h.waitFor('producerPaused'), { producerId: camera.id, peerId: a.peerId });
+    assert.deepEqual(await h.waitFor('producer.paused'), { producerId: camera.id, peerId: a.peerId });
     assert.equal((await h.waitFor('peer.updated', (p) => p.peerId === a.peerId)).muted.video, true);
     assert.deepEqual(await a.call('resumeProducer', { producerId: camera.id }), {});
-    assert.deepEqual(await h.waitFor('producerResumed'), { producerId: camera.id, peerId: a.peerId });
+    assert.deepEqual(await h.waitFor('producer.resumed'), { producerId: camera.id, peerId: a.peerId });
     assert.equal((await h.waitFor('peer.updated', (p) => p.peerId === a.peerId)).muted.video, false);
     // Pausing is muting oneself: the host's producer is not Alice's to pause, even by id.
     const hSend = await transport(h);
@@ -742,11 +742,11 @@ describe('media signaling', () => {
     const aSend = await transport(a);
     const mic = await produceMic(a, aSend.id);
     assert.equal(mic.paused, true);
-    assert.equal((await h.waitFor('newProducer', (p) => p.producerId === mic.id)).paused, true);
+    assert.equal((await h.waitFor('producer.new', (p) => p.producerId === mic.id)).paused, true);
     const hSend = await transport(h);
     assert.equal((await produceMic(h, hSend.id)).paused, false);
     await a.call('peer.unmute', { kind: 'audio' });
-    await h.waitFor('producerResumed', (p) => p.producerId === mic.id);
+    await h.waitFor('producer.resumed', (p) => p.producerId === mic.id);
   });
 
   it('leaving or being removed closes a peer\'s media: producerClosed and consumerClosed to the others', async () => {
@@ -761,10 +761,10 @@ describe('media signaling', () => {
 
     await a.call('leave');
     for (const producer of [mic, camera]) {
-      assert.deepEqual(await h.waitFor('producerClosed', (p) => p.producerId === producer.id), { producerId: producer.id, peerId: a.peerId });
-      await b.waitFor('producerClosed', (p) => p.producerId === producer.id);
+      assert.deepEqual(await h.waitFor('producer.closed', (p) => p.producerId === producer.id), { producerId: producer.id, peerId: a.peerId });
+      await b.waitFor('producer.closed', (p) => p.producerId === producer.id);
     }
-    const closed = [await b.waitFor('consumerClosed'), await b.waitFor('consumerClosed')].map((c) => c.consumerId).sort();
+    const closed = [await b.waitFor('consumer.closed'), await b.waitFor('consumer.closed')].map((c) => c.consumerId).sort();
     assert.deepEqual(closed, [micConsumer.id, cameraConsumer.id].sort());
     await h.waitFor('peer.left', (p) => p.peerId === a.peerId);
     await a.expectError('createTransport', {}, 'unprocessable');
@@ -775,10 +775,10 @@ describe('media signaling', () => {
 
     const bSend = await transport(b);
     const bMic = await produceMic(b, bSend.id);
-    await h.waitFor('newProducer', (p) => p.producerId === bMic.id);
+    await h.waitFor('producer.new', (p) => p.producerId === bMic.id);
     await h.call('peer.remove', { peerId: b.peerId });
-    assert.deepEqual(await h.waitFor('producerClosed', (p) => p.producerId === bMic.id), { producerId: bMic.id, peerId: b.peerId });
-    await a.waitFor('producerClosed', (p) => p.producerId === bMic.id);
+    assert.deepEqual(await h.waitFor('producer.closed', (p) => p.producerId === bMic.id), { producerId: bMic.id, peerId: b.peerId });
+    await a.waitFor('producer.closed', (p) => p.producerId === bMic.id);
   });
 
   it('a transport whose DTLS fails is closed: transportClosed to its peer, producerClosed and consumerClosed to the others', async () => {
@@ -808,16 +808,16 @@ describe('media signaling', () => {
       assert.equal(hello[13], 1, 'handshake type client_hello');
       // The browser refuses the handshake with a fatal alert.
       browser.send(dtlsFatalAlert(), candidate);
-      const closed = await a.waitFor('transportClosed');
+      const closed = await a.waitFor('transport.closed');
       assert.equal(closed.transportId, send.id);
       assert.equal(typeof closed.reason, 'string');
       assert.ok(closed.reason.length > 0);
     } finally {
       browser.close();
     }
-    assert.deepEqual(await h.waitFor('producerClosed'), { producerId: mic.id, peerId: a.peerId });
-    assert.deepEqual(await h.waitFor('consumerClosed'), { consumerId: consumer.id });
-    assert.equal(h.has('transportClosed'), false, 'only the transport\'s peer is told');
+    assert.deepEqual(await h.waitFor('producer.closed'), { producerId: mic.id, peerId: a.peerId });
+    assert.deepEqual(await h.waitFor('consumer.closed'), { consumerId: consumer.id });
+    assert.equal(h.has('transport.closed'), false, 'only the transport\'s peer is told');
     assert.deepEqual((await a.call('getTransportStats', {})).transports, []);
     await a.expectError('produce', { transportId: send.id, kind: 'audio', rtpParameters: chromeOpusParameters(), appData: { source: 'mic' } }, 'not_found');
     // The mic is free again on a new transport.
@@ -865,7 +865,7 @@ describe('media signaling', () => {
     assert.deepEqual(byId[mic.id], { producerId: mic.id, peerId: a.peerId, kind: 'audio', source: 'mic', paused: false });
     assert.deepEqual(byId[camera.id], { producerId: camera.id, peerId: a.peerId, kind: 'video', source: 'camera', paused: true });
     await settle(50);
-    assert.equal(h.has('newProducer'), true, 'the host saw them arrive');
+    assert.equal(h.has('producer.new'), true, 'the host saw them arrive');
   });
 
   it('getTransportStats lists only your own transports', async () => {

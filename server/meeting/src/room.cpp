@@ -1,5 +1,7 @@
 #include "fluxmeet/meeting/room.hpp"
 
+#include "fluxmeet/media/ortc/rtp_parameters.hpp"
+
 #include <sodium.h>
 
 #include "fluxmeet/common/clock.hpp"
@@ -130,6 +132,9 @@ nlohmann::json Room::snapshot(const std::string& peerId) {
        {{"code", meeting_.code}, {"title", meeting_.title}, {"settings", settingsJson()}, {"locked", meeting_.locked}}},
       {"peers", peers},
       {"producers", producersJson()},
+      // Saves the client a getRouterRtpCapabilities round trip before device.load().
+      {"routerRtpCapabilities",
+       mediaPlane_ ? media::ortc::toJson(mediaPlane_->routerCapabilities()) : nlohmann::json(nullptr)},
       {"chat", {{"messages", messages}, {"hasMore", hasMore}}},
   };
   if (self) {

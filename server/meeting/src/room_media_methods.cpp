@@ -96,7 +96,7 @@ Result<json> Room::produce(const std::string& peerId, const json& data) {
     muteFlag(peer, kind) = startPaused;
     broadcast("peer.updated", peerJson(peer));
   }
-  broadcast("newProducer", producerJson(*produced), peerId);
+  broadcast("producer.new", producerJson(*produced), peerId);
   return json{{"id", produced->id}, {"paused", produced->paused}};
 }
 
@@ -110,7 +110,7 @@ Result<json> Room::closeProducer(const std::string& peerId, const json& data) {
 }
 
 void Room::announceProducerClosed(const ProducerInfo& producer) {
-  broadcast("producerClosed", {{"producerId", producer.id}, {"peerId", producer.peerId}}, producer.peerId);
+  broadcast("producer.closed", {{"producerId", producer.id}, {"peerId", producer.peerId}}, producer.peerId);
 }
 
 Result<json> Room::setProducerPaused(const std::string& peerId, const json& data, bool paused) {
@@ -137,7 +137,7 @@ void Room::applyMute(Peer& peer, MediaKind kind, bool muted) {
       for (const auto& producer : media_->producersOf(peer.peerId, source)) {
         if (producer.paused == muted) continue;
         if (auto updated = media_->setProducerPaused(producer.id, muted)) {
-          broadcast(muted ? "producerPaused" : "producerResumed",
+          broadcast(muted ? "producer.paused" : "producer.resumed",
                     {{"producerId", producer.id}, {"peerId", peer.peerId}}, peer.peerId);
         }
       }
@@ -186,7 +186,7 @@ void Room::onConsumerClosed(const std::string& consumerId) {
   const auto owner = media_->forgetConsumer(consumerId);
   if (!owner) return;
   if (auto it = peers_.find(*owner); it != peers_.end() && it->second.sink) {
-    it->second.sink->notify("consumerClosed", {{"consumerId", consumerId}});
+    it->second.sink->notify("consumer.closed", {{"consumerId", consumerId}});
   }
 }
 
@@ -196,7 +196,16 @@ void Room::onTransportClosed(const std::string& transportId, std::string_view re
   if (!closed) return;
   for (const auto& producer : closed->producers) announceProducerClosed(producer);
   if (auto it = peers_.find(closed->peerId); it != peers_.end() && it->second.sink) {
-    it->second.sink->notify("transportClosed", {{"transportId", transportId}, {"reason", reason}});
+    it->second.sink->notify("transport.closed", {{"transportId", transportId}, {"reason", reason}});
+  }
+}
+
+void Room::onConsumerLayersChanged(const std::string& consumerId, int spatialLayer) {
+  if (!media_) return;
+  const auto owner = media_->consumerOwner(consumerId);
+  if (!owner) return;
+  if (auto it = peers_.find(*owner); it != peers_.end() && it->second.sink) {
+    it->second.sink->notify("consumer.layersChanged", {{"consumerId", consumerId}, {"spatialLayer", spatialLayer}});
   }
 }
 

@@ -96,6 +96,7 @@ const Schema kProduce{{
 const Schema kProducerTarget{{idRule("producerId")}};
 const Schema kConsume{{idRule("transportId"), idRule("producerId"), objectRule("rtpCapabilities")}};
 const Schema kConsumerTarget{{idRule("consumerId")}};
+const Schema kConsumerVisible{{idRule("consumerId"), {.name = "visible", .type = JsonType::Boolean, .required = true}}};
 const Schema kPreferredLayers{{
     idRule("consumerId"),
     {.name = "spatialLayer", .type = JsonType::Integer, .required = true, .minimum = 0, .maximum = 3},
@@ -121,11 +122,11 @@ const MethodSpec kMethods[] = {
     {"resumeProducer", &kProducerTarget, Needs::Room,
      [](MethodContext& c, const json& d) { return room(c).setProducerPaused(self(c), d, false); }},
     {"consume", &kConsume, Needs::Room, [](MethodContext& c, const json& d) { return room(c).consume(self(c), d); }},
-    {"pauseConsumer", &kConsumerTarget, Needs::Room,
-     [](MethodContext& c, const json& d) { return room(c).setConsumerPaused(self(c), d, true); }},
+    {"setConsumerVisible", &kConsumerVisible, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).setConsumerPaused(self(c), d, !d["visible"].get<bool>()); }},
     {"resumeConsumer", &kConsumerTarget, Needs::Room,
      [](MethodContext& c, const json& d) { return room(c).setConsumerPaused(self(c), d, false); }},
-    {"setPreferredLayers", &kPreferredLayers, Needs::Room,
+    {"setConsumerLayers", &kPreferredLayers, Needs::Room,
      [](MethodContext& c, const json& d) { return room(c).setPreferredLayers(self(c), d); }},
     {"requestKeyframe", &kConsumerTarget, Needs::Room,
      [](MethodContext& c, const json& d) { return room(c).requestKeyframe(self(c), d); }},

@@ -125,12 +125,12 @@ describe('MeetingClient', () => {
 
   it('follows producers coming and going', async () => {
     const { client, signal } = await joined();
-    signal.push('newProducer', { producerId: 'prod-2', peerId: 'p2', kind: 'audio', source: 'mic', paused: false });
+    signal.push('producer.new', { producerId: 'prod-2', peerId: 'p2', kind: 'audio', source: 'mic', paused: false });
     await settle();
     expect(client.getState().remote).toHaveLength(2);
-    signal.push('producerPaused', { producerId: 'prod-1', peerId: 'p2' });
+    signal.push('producer.paused', { producerId: 'prod-1', peerId: 'p2' });
     expect(client.getState().remote.find((t) => t.producerId === 'prod-1')?.paused).toBe(true);
-    signal.push('producerClosed', { producerId: 'prod-1', peerId: 'p2' });
+    signal.push('producer.closed', { producerId: 'prod-1', peerId: 'p2' });
     expect(client.getState().remote.map((t) => t.producerId)).toEqual(['prod-2']);
     signal.push('peer.left', { peerId: 'p2', reason: 'left' });
     expect(client.getState().remote).toEqual([]);
@@ -139,7 +139,7 @@ describe('MeetingClient', () => {
 
   it('never consumes its own producers', async () => {
     const { client, signal } = await joined();
-    signal.push('newProducer', { producerId: 'mine', peerId: 'me', kind: 'audio', source: 'mic', paused: false });
+    signal.push('producer.new', { producerId: 'mine', peerId: 'me', kind: 'audio', source: 'mic', paused: false });
     await settle();
     expect(client.getState().remote).toHaveLength(1);
   });

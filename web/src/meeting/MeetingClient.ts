@@ -178,13 +178,14 @@ export class MeetingClient {
       lobby: snapshot.lobby ?? [],
     });
     // The room shows at once; media comes up behind it (a failure is a notice, not a lost join).
-    void this.startMedia()
+    void this.startMedia(snapshot.routerRtpCapabilities ?? null)
       .then(() => Promise.all(snapshot.producers.map((producer) => this.consume(producer))))
       .catch((error) => this.update({ notice: `Audio/video could not start: ${messageOf(error)}` }));
   }
 
-  private async startMedia(): Promise<void> {
-    const { rtpCapabilities } = await this.signal.request<{ rtpCapabilities: ms.RtpCapabilities }>('getRouterRtpCapabilities');
+  private async startMedia(known: ms.RtpCapabilities | null): Promise<void> {
+    const rtpCapabilities =
+      known ?? (await this.signal.request<{ rtpCapabilities: ms.RtpCapabilities }>('getRouterRtpCapabilities')).rtpCapabilities;
     const device = this.deps.createDevice ? this.deps.createDevice() : new Device();
     await device.load({ routerRtpCapabilities: rtpCapabilities });
     this.device = device;
@@ -386,9 +387,9 @@ export class MeetingClient {
 
   /** Subscribers tell the SFU which layer fits a tile (0 = smallest), and pause what is hidden. */
   async setVideoVisibility(consumerId: string, visible: boolean, large: boolean): Promise<void> {
-    await this.signal.request(visible ? 'resumeConsumer' : 'pauseConsumer', { consumerId }).catch(() => undefined);
+    await this.signal.request('setConsumerVisible', { consumerId, visible }).catch(() => undefined);
     if (visible) {
-      await this.signal.request('setPreferredLayers', { consumerId, spatialLayer: large ? 2 : 1 }).catch(() => undefined);
+      await this.signal.request('setConsumerLayers', { consumerId, spatialLayer: large ? 2 : 1 }).catch(() => undefined);
     }
   }
 
@@ -493,18 +494,18 @@ export class MeetingClient {
         this.update({ peers: this.state.peers.filter((p) => p.peerId !== d.peerId) });
         this.dropConsumer((t) => t.peerId === d.peerId);
         break;
-      case 'newProducer':
+      case 'producer.new':
         void this.consume(d as unknown as ProducerNotice);
         break;
-      case 'producerClosed':
+      case 'producer.closed':
         this.dropConsumer((t) => t.producerId === d.producerId);
         break;
-      case 'consumerClosed':
+      case 'consumer.closed':
         this.dropConsumer((t) => t.consumerId === d.consumerId);
         break;
-      case 'producerPaused':
-      case 'producerResumed':
-        this.setRemotePaused(String(d.producerId), method === 'producerPaused');
+      case 'producer.paused':
+      case 'producer.resumed':
+        this.setRemotePaused(String(d.producerId), method === 'producer.paused');
         break;
       case 'activeSpeaker':
         this.update({ activeSpeaker: typeof d.peerId === 'string' ? d.peerId : null });

@@ -46,6 +46,7 @@ export interface JoinedSnapshot {
   meeting: { code: string; title: string; settings: MeetingSettingsView; locked: boolean };
   peers: PeerInfo[];
   producers: ProducerNotice[];
+  routerRtpCapabilities?: ms.RtpCapabilities | null;
   chat: { messages: ChatMessage[]; hasMore: boolean };
   you: { peerId: string; role: Role; displayName: string };
   lobby?: { peerId: string; displayName: string }[];

@@ -136,6 +136,7 @@ void Consumer::forward(const rtp::RtpPacketView& packet, size_t streamIndex, Clo
     }
     currentStream_ = static_cast<int>(streamIndex);
     syncRequired_ = true;
+    if (producerStreams_ > 1) listener_.onConsumerLayerChanged(*this);
   }
   if (syncRequired_) {
     if (kind_ == ortc::MediaKind::Video && !isKeyframe(sourcePayload)) {

@@ -122,6 +122,10 @@ void Router::onConsumerKeyframeNeeded(Consumer& consumer, size_t streamIndex) {
   sendKeyframeRequest(*it->second, streamIndex, Clock::now());
 }
 
+void Router::onConsumerLayerChanged(Consumer& consumer) {
+  listener_.onConsumerLayersChanged(id_, consumer.id(), consumer.currentSpatialLayer());
+}
+
 void Router::sendKeyframeRequest(ProducerEntry& producerEntry, size_t streamIndex, Clock::time_point now) {
   Producer& producer = *producerEntry.producer;
   if (producer.kind() != ortc::MediaKind::Video || streamIndex >= producer.streamCount()) return;

@@ -28,6 +28,9 @@ class MediaEventRelay final : public media::router::RouterListener {
   void onConsumerPausedChanged(const std::string&, const std::string&, bool) override {
     // The Room already announced producerPaused/Resumed when it paused the producer.
   }
+  void onConsumerLayersChanged(const std::string& routerId, const std::string& consumerId, int spatialLayer) override {
+    deliver(routerId, [consumerId, spatialLayer](Room& room) { room.onConsumerLayersChanged(consumerId, spatialLayer); });
+  }
   void onActiveSpeaker(const std::string& routerId, const std::string& producerId) override {
     deliver(routerId, [producerId](Room& room) { room.onActiveSpeaker(producerId); });
   }

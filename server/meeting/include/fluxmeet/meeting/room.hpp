@@ -137,6 +137,7 @@ class Room {
   void onConsumerClosed(const std::string& consumerId);
   void onTransportClosed(const std::string& transportId, std::string_view reason);
   void onActiveSpeaker(const std::string& producerId);
+  void onConsumerLayersChanged(const std::string& consumerId, int spatialLayer);
 
  private:
   Result<Peer*> joinedPeer(const std::string& peerId);

@@ -45,6 +45,8 @@ class Consumer {
     // A keyframe of encoding `streamIndex` of the producer is needed (subscriber PLI/FIR, start,
     // resume or layer switch). The router rate-limits per stream.
     virtual void onConsumerKeyframeNeeded(Consumer& consumer, size_t streamIndex) = 0;
+    // The forwarded simulcast encoding changed (at a keyframe). Rare: once per switch.
+    virtual void onConsumerLayerChanged(Consumer& consumer) = 0;
   };
 
   Consumer(std::string id, std::string producerId, transport::WebRtcTransport& transport, Listener& listener,

@@ -33,6 +33,10 @@ class RouterListener {
   // The consumer closed because its producer closed.
   virtual void onConsumerClosed(const std::string& routerId, const std::string& consumerId) = 0;
   virtual void onConsumerPausedChanged(const std::string& routerId, const std::string& consumerId, bool producerPaused) = 0;
+  // A simulcast consumer now forwards encoding `spatialLayer` (0 = lowest).
+  virtual void onConsumerLayersChanged(const std::string& routerId, const std::string& consumerId, int spatialLayer) {
+    (void)routerId, (void)consumerId, (void)spatialLayer;
+  }
   // The loudest audio producer changed (empty: silence).
   virtual void onActiveSpeaker(const std::string& routerId, const std::string& producerId) = 0;
 };
@@ -133,6 +137,7 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
   void onTransportClosed(transport::WebRtcTransport& transport, std::string_view reason) override;
   // Consumer::Listener
   void onConsumerKeyframeNeeded(Consumer& consumer, size_t streamIndex) override;
+  void onConsumerLayerChanged(Consumer& consumer) override;
 
   TransportEntry* entryOf(const transport::WebRtcTransport& transport);
   std::optional<std::pair<ProducerEntry*, size_t>> matchProducer(TransportEntry& entry, rtp::RtpPacketView& packet);
