@@ -99,6 +99,15 @@ describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
       });
     }
     await screenshot(hostPage, 'meeting-room-host');
+
+    // The media plane's counters in /metrics see the meeting (published once a second).
+    await hostPage.waitForTimeout(1200);
+    const metrics = await (await hostContext.request.get('/metrics')).text();
+    const value = (name) => Number(metrics.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1] ?? NaN);
+    assert.equal(value('fluxmeet_media_routers'), 1);
+    assert.equal(value('fluxmeet_media_producers'), 4, 'two microphones and two cameras');
+    assert.equal(value('fluxmeet_media_consumers'), 4);
+    assert.ok(value('fluxmeet_media_datagrams_received_total') > 100);
   });
 
   test('chat reaches the other person', { timeout: TEST_TIMEOUT_MS }, async () => {

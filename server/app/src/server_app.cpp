@@ -108,6 +108,26 @@ int runServer(Config config) {
     std::cerr << "fluxmeet: media: " << mediaPlane.error().message << "\n";
     return kExitRuntime;
   }
+  // Media counters in /metrics: summed over workers from what each published in the last second.
+  const auto mediaGauge = [&metrics, plane = mediaPlane->get()](const char* name, const char* help,
+                                                                uint64_t media::worker::MediaWorker::PublishedStats::*field) {
+    metrics.addGauge(name, help, [plane, field] {
+      double total = 0;
+      for (size_t i = 0; i < plane->workerCount(); ++i) total += static_cast<double>(plane->worker(i).publishedStats().*field);
+      return total;
+    });
+  };
+  using Published = media::worker::MediaWorker::PublishedStats;
+  mediaGauge("fluxmeet_media_routers", "Live meeting routers", &Published::routers);
+  mediaGauge("fluxmeet_media_transports", "WebRTC transports", &Published::transports);
+  mediaGauge("fluxmeet_media_producers", "Producers (tracks sent by browsers)", &Published::producers);
+  mediaGauge("fluxmeet_media_consumers", "Consumers (tracks forwarded to browsers)", &Published::consumers);
+  mediaGauge("fluxmeet_media_datagrams_received_total", "UDP datagrams received by media workers", &Published::datagramsReceived);
+  mediaGauge("fluxmeet_media_datagrams_sent_total", "UDP datagrams sent by media workers", &Published::datagramsSent);
+  mediaGauge("fluxmeet_media_bytes_received_total", "UDP bytes received by media workers", &Published::bytesReceived);
+  mediaGauge("fluxmeet_media_bytes_sent_total", "UDP bytes sent by media workers", &Published::bytesSent);
+  mediaGauge("fluxmeet_media_send_errors_total", "Datagrams the kernel refused to send", &Published::sendErrors);
+  mediaGauge("fluxmeet_media_unknown_tuple_total", "Datagrams from addresses no transport validated", &Published::unknownTuple);
   signal::SignalingOptions signalingOptions;
   signalingOptions.reconnectGrace = std::chrono::milliseconds(config.reconnectGraceMs);
   signal::SignalingServer signaling(io, *database, jwt, metrics, signalingOptions, mediaPlane->get(), &mediaEvents);

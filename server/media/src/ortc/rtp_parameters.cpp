@@ -442,7 +442,9 @@ RtcpParameters readRtcp(JsonReader& reader, const json& parameters) {
 
 json parametersToJson(const Parameters& parameters) {
   json object = json::object();
-  for (const auto& [key, value] : parameters) {
+  for (const auto& [name, value] : parameters) {
+    // Structured bindings cannot be captured before C++20 in clang 14 (the fuzz build).
+    const std::string& key = name;
     std::visit([&object, &key](const auto& content) { object[key] = content; }, value);
   }
   return object;

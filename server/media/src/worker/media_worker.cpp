@@ -117,6 +117,10 @@ void MediaWorker::scheduleTick() {
     const auto now = transport::Clock::now();
     for (auto& [id, router] : routers_) router->onTimer(now);
     socket_->flush();
+    if (now - lastPublish_ >= std::chrono::seconds(1)) {
+      lastPublish_ = now;
+      publishStats();
+    }
     scheduleTick();
   });
 }
@@ -153,6 +157,35 @@ MediaWorkerStats MediaWorker::stats() const {
     stats.consumers += router->consumerCount();
   }
   return stats;
+}
+
+void MediaWorker::publishStats() {
+  const auto current = stats();
+  const auto relaxed = std::memory_order_relaxed;
+  published_.datagramsReceived.store(current.socket.datagramsReceived, relaxed);
+  published_.datagramsSent.store(current.socket.datagramsSent, relaxed);
+  published_.bytesReceived.store(current.socket.bytesReceived, relaxed);
+  published_.bytesSent.store(current.socket.bytesSent, relaxed);
+  published_.sendErrors.store(current.socket.sendErrors, relaxed);
+  published_.unknownTuple.store(current.unknownTuple, relaxed);
+  published_.routers.store(current.routers, relaxed);
+  published_.transports.store(current.transports, relaxed);
+  published_.producers.store(current.producers, relaxed);
+  published_.consumers.store(current.consumers, relaxed);
+}
+
+MediaWorker::PublishedStats MediaWorker::publishedStats() const {
+  const auto relaxed = std::memory_order_relaxed;
+  return {.datagramsReceived = published_.datagramsReceived.load(relaxed),
+          .datagramsSent = published_.datagramsSent.load(relaxed),
+          .bytesReceived = published_.bytesReceived.load(relaxed),
+          .bytesSent = published_.bytesSent.load(relaxed),
+          .sendErrors = published_.sendErrors.load(relaxed),
+          .unknownTuple = published_.unknownTuple.load(relaxed),
+          .routers = published_.routers.load(relaxed),
+          .transports = published_.transports.load(relaxed),
+          .producers = published_.producers.load(relaxed),
+          .consumers = published_.consumers.load(relaxed)};
 }
 
 void MediaWorker::registerUfrag(std::string_view ufrag, transport::WebRtcTransport& transport) {

@@ -14,6 +14,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <future>
 #include <memory>
 #include <string>
@@ -92,6 +93,13 @@ class MediaWorker final : private transport::TransportRegistry {
   router::Router* findRouter(const std::string& routerId);
   void closeRouter(const std::string& routerId);
   MediaWorkerStats stats() const;
+  // Any thread: the counters as of the last second (published by the worker, lock-free), for
+  // /metrics.
+  struct PublishedStats {
+    uint64_t datagramsReceived = 0, datagramsSent = 0, bytesReceived = 0, bytesSent = 0, sendErrors = 0;
+    uint64_t unknownTuple = 0, routers = 0, transports = 0, producers = 0, consumers = 0;
+  };
+  PublishedStats publishedStats() const;
 
  private:
   // transport::TransportRegistry
@@ -118,6 +126,13 @@ class MediaWorker final : private transport::TransportRegistry {
   std::unordered_map<std::string, std::unique_ptr<router::Router>> routers_;
   std::unordered_map<std::string, transport::WebRtcTransport*> byUfrag_;
   std::unordered_map<ice::TransportAddress, transport::WebRtcTransport*, ice::TransportAddressHash> byTuple_;
+  void publishStats();
+  struct AtomicStats {
+    std::atomic<uint64_t> datagramsReceived{0}, datagramsSent{0}, bytesReceived{0}, bytesSent{0}, sendErrors{0};
+    std::atomic<uint64_t> unknownTuple{0}, routers{0}, transports{0}, producers{0}, consumers{0};
+  };
+  AtomicStats published_;
+  transport::Clock::time_point lastPublish_{};
   uint64_t unknownStun_ = 0;
   uint64_t unknownTuple_ = 0;
   uint64_t unclassified_ = 0;
