@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { strings } from '../../../i18n/strings';
 import type { MeetingClient } from '../../../meeting/MeetingClient';
 import { copyText } from '../../../ui/clipboard';
@@ -15,6 +15,19 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
   const [panel, setPanel] = useState<Panel>(null);
   const [copied, setCopied] = useState(false);
   useEffect(() => client.markChatRead(panel === 'chat'), [client, panel]);
+
+  // Ask the SFU for the simulcast layer that fits the tiles: the full layer when one or two
+  // people fill the stage, the middle one in a grid (saves everyone's bandwidth and CPU).
+  const requestedLayers = useRef(new Map<string, boolean>());
+  const remoteCameras = state.remote.filter((t) => t.source === 'camera');
+  const large = state.peers.length <= 1;
+  useEffect(() => {
+    for (const track of remoteCameras) {
+      if (requestedLayers.current.get(track.consumerId) === large) continue;
+      requestedLayers.current.set(track.consumerId, large);
+      void client.setVideoVisibility(track.consumerId, true, large);
+    }
+  }, [client, remoteCameras, large]);
 
   const self = state.self;
   if (!self || !state.meeting) return null;
