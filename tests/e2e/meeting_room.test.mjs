@@ -1,4 +1,4 @@
-// The meeting room end to end: two people in real Chromium (fake camera and microphone) meet
+// The meeting room end to end: three people in real Chromium (fake camera and microphone) meet
 // through the real server and its SFU. Asserts what a person sees and hears: the other's video
 // is decoded and moving, audio tracks arrive, chat reaches the other side, a host mute shows,
 // and leaving removes the tile.
@@ -56,10 +56,13 @@ async function joinFromLobby(page, code, name) {
 describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
   const host = newUser('host');
   const guestName = 'Guest Grace';
+  const member = newUser('pat');
   let hostContext;
   let guestContext;
+  let memberContext;
   let hostPage;
   let guestPage;
+  let memberPage;
   let code;
 
   before(async () => {
@@ -72,30 +75,42 @@ describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     });
     assert.equal(created.status(), 201, await created.text());
     code = (await created.json()).code;
+    memberContext = await newContext(browser, server);
+    await registerViaApi(memberContext, member);
     hostPage = await hostContext.newPage();
     guestPage = await guestContext.newPage();
+    memberPage = await memberContext.newPage();
   });
 
   after(async () => {
     await hostContext?.close();
     await guestContext?.close();
+    await memberContext?.close();
     assert.deepEqual(hostContext?.pageErrors ?? [], [], 'uncaught errors in the host page');
+    assert.deepEqual(memberContext?.pageErrors ?? [], [], 'uncaught errors in the member page');
     assert.deepEqual(guestContext?.pageErrors ?? [], [], 'uncaught errors in the guest page');
   });
 
-  test('host and guest see and hear each other through the SFU', { timeout: TEST_TIMEOUT_MS * 2 }, async () => {
+  test('three people see and hear each other through the SFU', { timeout: TEST_TIMEOUT_MS * 2 }, async () => {
     await joinFromLobby(hostPage, code, host.username);
     await joinFromLobby(guestPage, code, guestName);
+    await joinFromLobby(memberPage, code, member.username);
 
-    const seenByHost = await waitForMovingVideo(hostPage, guestName);
-    const seenByGuest = await waitForMovingVideo(guestPage, host.username);
-    assert.ok(seenByHost.width > 0 && seenByGuest.width > 0);
-
-    // Remote audio arrives as a live track on an <audio> element.
-    for (const page of [hostPage, guestPage]) {
+    const people = [
+      [hostPage, host.username],
+      [guestPage, guestName],
+      [memberPage, member.username],
+    ];
+    for (const [page, self] of people) {
+      for (const [, other] of people) {
+        if (other === self) continue;
+        const seen = await waitForMovingVideo(page, other);
+        assert.ok(seen.width > 0 && seen.height > 0, `${self} sees ${other}`);
+      }
+      // Remote audio arrives as live tracks on <audio> elements, one per other person.
       await page.waitForFunction(() => {
         const audio = [...document.querySelectorAll('audio')];
-        return audio.some((a) => a.srcObject && a.srcObject.getAudioTracks().some((t) => t.readyState === 'live'));
+        return audio.filter((a) => a.srcObject && a.srcObject.getAudioTracks().some((t) => t.readyState === 'live')).length >= 2;
       });
     }
     await screenshot(hostPage, 'meeting-room-host');
@@ -105,8 +120,8 @@ describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     const metrics = await (await hostContext.request.get('/metrics')).text();
     const value = (name) => Number(metrics.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1] ?? NaN);
     assert.equal(value('fluxmeet_media_routers'), 1);
-    assert.equal(value('fluxmeet_media_producers'), 4, 'two microphones and two cameras');
-    assert.equal(value('fluxmeet_media_consumers'), 4);
+    assert.equal(value('fluxmeet_media_producers'), 6, 'three microphones and three cameras');
+    assert.equal(value('fluxmeet_media_consumers'), 12, 'each person receives the other two');
     assert.ok(value('fluxmeet_media_datagrams_received_total') > 100);
   });
 
@@ -120,7 +135,7 @@ describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
 
   test('a host mute turns the guest microphone off on both sides', { timeout: TEST_TIMEOUT_MS }, async () => {
     await hostPage.getByRole('button', { name: 'People' }).click();
-    await hostPage.getByRole('button', { name: 'Mute' }).click();
+    await hostPage.getByRole('listitem').filter({ hasText: guestName }).getByRole('button', { name: 'Mute' }).click();
     await guestPage.getByRole('button', { name: 'Turn on microphone' }).waitFor();
     await hostPage.locator(`figure[data-peer-name="${guestName}"] [aria-label="microphone off"]`).waitFor();
   });
@@ -132,9 +147,18 @@ describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     await waitForMovingVideo(hostPage, guestName);
   });
 
+  test('chat is kept: a reload and re-join shows it again', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await memberPage.reload();
+    await joinFromLobby(memberPage, code, member.username);
+    await memberPage.getByRole('button', { name: 'Chat' }).click();
+    await memberPage.getByTestId('chat-messages').getByText('Hello from the guest').waitFor();
+    await waitForMovingVideo(memberPage, host.username);
+  });
+
   test('leaving removes the tile for the others', { timeout: TEST_TIMEOUT_MS }, async () => {
     await guestPage.getByRole('button', { name: 'Leave' }).click();
     await guestPage.getByText('You left the meeting').waitFor();
     await hostPage.locator(`figure[data-peer-name="${guestName}"]`).waitFor({ state: 'detached' });
+    await memberPage.locator(`figure[data-peer-name="${guestName}"]`).waitFor({ state: 'detached' });
   });
 });
