@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { strings } from '../../../i18n/strings';
 import type { ChatMessage } from '../../../signal/protocol';
+import { ChatText } from '../chat/markdown';
 
 /** The meeting's chat: kept on the server, so late joiners see what was said before. */
 export function ChatPanel({
@@ -47,7 +48,9 @@ export function ChatPanel({
                   {new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
                 </span>
               </div>
-              <div className="chat-text">{m.text}</div>
+              <div className="chat-text">
+                <ChatText text={m.text} />
+              </div>
             </li>
           ))}
       </ol>
