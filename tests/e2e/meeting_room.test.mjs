@@ -162,3 +162,59 @@ describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     await memberPage.locator(`figure[data-peer-name="${guestName}"]`).waitFor({ state: 'detached' });
   });
 });
+
+describe('waiting room', { timeout: TEST_TIMEOUT_MS * 3 }, () => {
+  const host = newUser('lobbyhost');
+  let contexts = [];
+  let code;
+
+  before(async () => {
+    const hostContext = await newContext(browser, server);
+    contexts.push(hostContext);
+    const token = await registerViaApi(hostContext, host);
+    const created = await hostContext.request.post('/api/v1/meetings', {
+      data: { kind: 'instant', title: 'Lobby check', settings: { guestsAllowed: true, waitingRoom: true } },
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    assert.equal(created.status(), 201, await created.text());
+    code = (await created.json()).code;
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    for (const context of contexts) assert.deepEqual(context.pageErrors, [], 'uncaught errors in a page');
+    contexts = [];
+  });
+
+  async function waiter(name) {
+    const context = await newContext(browser, server);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`/m/${code}`);
+    await page.waitForFunction(() => [...document.querySelectorAll('video')].some((v) => v.videoWidth > 0), null, {
+      timeout: 15_000,
+    });
+    await page.getByLabel('Your name').fill(name);
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await page.getByText('Waiting for the host to let you in').waitFor({ timeout: 20_000 });
+    return page;
+  }
+
+  test('the host admits one waiter and denies another', { timeout: TEST_TIMEOUT_MS * 2 }, async () => {
+    const hostPage = await contexts[0].newPage();
+    await joinFromLobby(hostPage, code, host.username);
+
+    const admitted = await waiter('Wendy Waiting');
+    await hostPage.getByText('Wendy Waiting wants to join').waitFor();
+    await screenshot(hostPage, 'meeting-room-lobby-request');
+    await hostPage.getByRole('alert').getByRole('button', { name: 'Admit' }).click();
+    await admitted.getByTestId('meeting-room').waitFor({ timeout: 20_000 });
+    await waitForMovingVideo(admitted, host.username);
+    await waitForMovingVideo(hostPage, 'Wendy Waiting');
+
+    const denied = await waiter('Dan Denied');
+    await hostPage.getByText('Dan Denied wants to join').waitFor();
+    await hostPage.getByRole('alert').getByRole('button', { name: 'Deny' }).click();
+    await denied.getByText('A host did not let you in').waitFor();
+  });
+});

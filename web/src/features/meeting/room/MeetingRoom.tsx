@@ -16,6 +16,21 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
   const [copied, setCopied] = useState(false);
   useEffect(() => client.markChatRead(panel === 'chat'), [client, panel]);
 
+  // Meet's shortcuts: Ctrl/Cmd+D toggles the microphone, Ctrl/Cmd+E the camera.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+      const key = event.key.toLowerCase();
+      if (key !== 'd' && key !== 'e') return;
+      event.preventDefault();
+      const local = client.getState().local;
+      const action = key === 'd' ? client.setMicEnabled(!local.mic) : client.setCameraEnabled(!local.camera);
+      void action.catch(() => undefined);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [client]);
+
   // Ask the SFU for the simulcast layer that fits the tiles: the full layer when one or two
   // people fill the stage, the middle one in a grid (saves everyone's bandwidth and CPU).
   const requestedLayers = useRef(new Map<string, boolean>());
@@ -86,6 +101,10 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
   }
   const audio = state.remote.filter((t) => t.kind === 'audio' && !t.paused);
   const columns = Math.min(4, Math.ceil(Math.sqrt(tiles.length)));
+  const rows = Math.ceil(tiles.length / columns);
+  // 16:9 tiles that fit the height left between the header and the controls (about 12rem with a banner), so
+  // a lone tile never runs under the control bar.
+  const gridMaxWidth = `calc((100vh - 12rem - ${screens.length > 0 ? '60vh' : '0px'}) * ${((16 / 9) * columns) / rows})`;
 
   const copyLink = async () => {
     await copyText(`${window.location.origin}/m/${state.meeting!.code}`);
@@ -109,6 +128,23 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
           {strings.room.reconnecting}
         </div>
       )}
+      {isModerator && state.lobby.length > 0 && (
+        <div className="alert alert-primary d-flex flex-wrap align-items-center gap-2 m-2 py-2" role="alert">
+          <i className="bi bi-person-raised-hand" aria-hidden="true" />
+          <span className="me-auto">{strings.room.wantsToJoin(state.lobby[0].displayName, state.lobby.length - 1)}</span>
+          <button type="button" className="btn btn-sm btn-primary" onClick={() => void client.admit(state.lobby[0].peerId)}>
+            {strings.room.admit}
+          </button>
+          <button type="button" className="btn btn-sm btn-outline-secondary" onClick={() => void client.deny(state.lobby[0].peerId)}>
+            {strings.room.deny}
+          </button>
+          {state.lobby.length > 1 && (
+            <button type="button" className="btn btn-sm btn-link" onClick={() => setPanel('people')}>
+              {strings.room.viewAll}
+            </button>
+          )}
+        </div>
+      )}
       {state.notice && (
         <div className="alert alert-info alert-dismissible m-2 py-2" role="status">
           {state.notice}
@@ -122,7 +158,10 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
               <VideoTile {...tile} />
             </div>
           ))}
-          <div className="tile-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+          <div
+            className="tile-grid w-100 mx-auto"
+            style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, maxWidth: gridMaxWidth }}
+          >
             {tiles.map(({ key, ...tile }) => (
               <VideoTile key={key} {...tile} />
             ))}
