@@ -147,6 +147,15 @@ describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     await waitForMovingVideo(hostPage, guestName);
   });
 
+  test('a shared screen appears as a new tile for the others', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await memberPage.getByRole('button', { name: 'Share screen' }).click();
+    await waitForMovingVideo(hostPage, `${member.username}'s screen`);
+    await waitForMovingVideo(guestPage, `${member.username}'s screen`);
+    await screenshot(hostPage, 'meeting-room-screen-share');
+    await memberPage.getByRole('button', { name: 'Stop sharing' }).click();
+    await hostPage.locator(`video[aria-label="${member.username}'s screen"]`).waitFor({ state: 'detached' });
+  });
+
   test('chat is kept: a reload and re-join shows it again', { timeout: TEST_TIMEOUT_MS }, async () => {
     await memberPage.reload();
     await joinFromLobby(memberPage, code, member.username);

@@ -33,6 +33,8 @@ export function launchBrowser() {
       '--use-fake-ui-for-media-stream',
       // The SFU and the browser are on one machine; CI machines may have no other interface.
       '--allow-loopback-in-peer-connection',
+      // getDisplayMedia picks the (fake) screen without a picker.
+      '--auto-select-desktop-capture-source=Entire screen',
     ],
   });
 }

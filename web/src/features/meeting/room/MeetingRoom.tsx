@@ -160,7 +160,12 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
           ))}
           <div
             className="tile-grid w-100 mx-auto"
-            style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, maxWidth: gridMaxWidth }}
+            style={
+              screens.length > 0
+                ? // With a shared screen on stage, people become a strip of small tiles below it.
+                  { gridAutoFlow: 'column', gridAutoColumns: '12rem', justifyContent: 'center', overflowX: 'auto' }
+                : { gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, maxWidth: gridMaxWidth }
+            }
           >
             {tiles.map(({ key, ...tile }) => (
               <VideoTile key={key} {...tile} />
