@@ -36,6 +36,8 @@ fuzz: setup
 	@bash scripts/fuzz.sh
 
 bench: build web
+	@cmake -S . -B build/release -DFLUXMEET_BENCH=ON >/dev/null
+	@cmake --build build/release -j$(JOBS) --target bench_sfu
 	@bash scripts/bench.sh
 
 dev-cert:
