@@ -4,8 +4,8 @@
 // and leaving removes the tile.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TEST_TIMEOUT_MS, launchBrowser, newContext, screenshot } from './lib/browser.mjs';
-import { newUser, registerViaApi } from './lib/flows.mjs';
+import { PHONE, TEST_TIMEOUT_MS, launchBrowser, newContext, screenshot } from './lib/browser.mjs';
+import { assertNoHorizontalScroll, newUser, registerViaApi } from './lib/flows.mjs';
 import { startServer } from './lib/server.mjs';
 
 let server;
@@ -164,6 +164,20 @@ describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     await waitForMovingVideo(memberPage, host.username);
   });
 
+  test('the host makes a co-host and locks the meeting', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const memberRow = hostPage.getByRole('listitem').filter({ hasText: member.username });
+    await memberRow.getByRole('button', { name: 'Make co-host' }).click();
+    await memberRow.getByText('cohost').waitFor();
+    // The new co-host sees host controls for the guest.
+    await memberPage.getByRole('button', { name: 'People' }).click();
+    await memberPage.getByRole('listitem').filter({ hasText: guestName }).getByRole('button', { name: 'Remove' }).waitFor();
+    const lock = hostPage.getByRole('switch', { name: /Lock meeting/ });
+    await lock.check();
+    await memberPage.getByRole('switch', { name: /Lock meeting/ }).waitFor();
+    assert.equal(await memberPage.getByRole('switch', { name: /Lock meeting/ }).isChecked(), true);
+    await lock.uncheck();
+  });
+
   test('leaving removes the tile for the others', { timeout: TEST_TIMEOUT_MS }, async () => {
     await guestPage.getByRole('button', { name: 'Leave' }).click();
     await guestPage.getByText('You left the meeting').waitFor();
@@ -225,5 +239,31 @@ describe('waiting room', { timeout: TEST_TIMEOUT_MS * 3 }, () => {
     await hostPage.getByText('Dan Denied wants to join').waitFor();
     await hostPage.getByRole('alert').getByRole('button', { name: 'Deny' }).click();
     await denied.getByText('A host did not let you in').waitFor();
+  });
+});
+
+describe('meeting room on a phone', { timeout: TEST_TIMEOUT_MS * 2 }, () => {
+  test('fits the screen with the controls reachable', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const context = await newContext(browser, server, PHONE);
+    try {
+      const user = newUser('phone');
+      const token = await registerViaApi(context, user);
+      const created = await context.request.post('/api/v1/meetings', {
+        data: { kind: 'instant', title: 'On the go' },
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      const { code } = await created.json();
+      const page = await context.newPage();
+      await joinFromLobby(page, code, user.username);
+      await page.getByRole('button', { name: 'Leave' }).waitFor();
+      await assertNoHorizontalScroll(page, 'meeting room on a phone');
+      await page.getByRole('button', { name: 'Chat' }).click();
+      await page.getByPlaceholder('Send a message to everyone').waitFor();
+      await assertNoHorizontalScroll(page, 'chat sheet on a phone');
+      await screenshot(page, 'meeting-room-phone');
+      assert.deepEqual(context.pageErrors, []);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -66,6 +66,13 @@ Result<nlohmann::json> Room::join(const JoinRequest& request) {
   facts.passcode = checkPasscode(request, role);
   auto decision = decideJoin(facts);
   if (!decision) return decision.error();
+  // The same person again while their old connection waits out its reconnect grace (a reloaded
+  // tab): the new seat replaces the old one at once instead of showing them twice.
+  std::vector<std::string> stale;
+  for (const auto& [id, existing] : peers_) {
+    if (!existing.connected && existing.identity == request.identity) stale.push_back(id);
+  }
+  for (const auto& id : stale) dropPeer(id, "left", true);
 
   Peer peer{.peerId = request.peerId,
             .userId = request.userId,

@@ -281,5 +281,25 @@ TEST_F(RoomTest, ReconnectingStateIsBroadcast) {
   EXPECT_EQ(host.last("peer.left")->data["reason"], "disconnected");
 }
 
+// A reloaded tab joins again while the old connection is still in its grace period: the person
+// must not appear twice.
+TEST_F(RoomTest, RejoinReplacesTheSamePersonsDisconnectedSeat) {
+  createMeeting();
+  FakeSink host, oldTab, newTab;
+  ASSERT_TRUE(join("h", 0, host).ok());
+  ASSERT_TRUE(join("a1", 1, oldTab).ok());
+  room().setConnected("a1", false, nullptr);
+  ASSERT_TRUE(join("a2", 1, newTab).ok());
+  EXPECT_EQ(room().findPeer("a1"), nullptr);
+  EXPECT_NE(room().findPeer("a2"), nullptr);
+  EXPECT_EQ(room().peerCount(), 2u);
+  EXPECT_EQ(host.last("peer.left")->data["peerId"], "a1");
+  // A connected seat of the same person (a second device) is kept.
+  FakeSink phone;
+  ASSERT_TRUE(join("a3", 1, phone).ok());
+  EXPECT_NE(room().findPeer("a2"), nullptr);
+  EXPECT_EQ(room().peerCount(), 3u);
+}
+
 }  // namespace
 }  // namespace fluxmeet::meeting

@@ -431,6 +431,15 @@ export class MeetingClient {
     return this.signal.request('peer.mute', { peerId, kind });
   }
 
+  setRole(peerId: string, role: 'cohost' | 'participant'): Promise<unknown> {
+    return this.signal.request('peer.setRole', { peerId, role });
+  }
+
+  async setLocked(locked: boolean): Promise<void> {
+    await this.signal.request(locked ? 'meeting.lock' : 'meeting.unlock');
+    if (this.state.meeting) this.update({ meeting: { ...this.state.meeting, locked } });
+  }
+
   removePeer(peerId: string): Promise<unknown> {
     return this.signal.request('peer.remove', { peerId });
   }

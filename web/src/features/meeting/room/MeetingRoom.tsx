@@ -181,6 +181,9 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
               <ParticipantsPanel
                 state={state}
                 isModerator={isModerator}
+                isHost={self.role === 'host'}
+                onSetRole={(id, role) => void client.setRole(id, role).catch(() => undefined)}
+                onLock={(locked) => void client.setLocked(locked).catch(() => undefined)}
                 onAdmit={(id) => void client.admit(id)}
                 onDeny={(id) => void client.deny(id)}
                 onMute={(id) => void client.mutePeer(id, 'audio')}

@@ -4,6 +4,9 @@ import type { MeetingState } from '../../../meeting/MeetingClient';
 interface Props {
   state: MeetingState;
   isModerator: boolean;
+  isHost: boolean;
+  onSetRole: (peerId: string, role: 'cohost' | 'participant') => void;
+  onLock: (locked: boolean) => void;
   onAdmit: (peerId: string) => void;
   onDeny: (peerId: string) => void;
   onMute: (peerId: string) => void;
@@ -11,7 +14,7 @@ interface Props {
 }
 
 /** Who is here (and, for hosts, who is waiting), with host controls. */
-export function ParticipantsPanel({ state, isModerator, onAdmit, onDeny, onMute, onRemove }: Props) {
+export function ParticipantsPanel({ state, isModerator, isHost, onSetRole, onLock, onAdmit, onDeny, onMute, onRemove }: Props) {
   const self = state.self;
   return (
     <section className="side-panel d-flex flex-column h-100" aria-label={strings.room.participants}>
@@ -59,6 +62,15 @@ export function ParticipantsPanel({ state, isModerator, onAdmit, onDeny, onMute,
                   >
                     {strings.room.mute}
                   </button>
+                  {isHost && (peer.role === 'participant' || peer.role === 'cohost') && (
+                    <button
+                      type="button"
+                      className="btn btn-sm btn-outline-secondary"
+                      onClick={() => onSetRole(peer.peerId, peer.role === 'cohost' ? 'participant' : 'cohost')}
+                    >
+                      {peer.role === 'cohost' ? strings.room.makeParticipant : strings.room.makeCohost}
+                    </button>
+                  )}
                   <button type="button" className="btn btn-sm btn-outline-danger" onClick={() => onRemove(peer.peerId)}>
                     {strings.room.remove}
                   </button>
@@ -68,6 +80,21 @@ export function ParticipantsPanel({ state, isModerator, onAdmit, onDeny, onMute,
           ))}
         </ul>
       </div>
+      {isModerator && state.meeting && (
+        <div className="form-check form-switch p-3 ps-5 border-top m-0">
+          <input
+            id="lock-meeting"
+            className="form-check-input"
+            type="checkbox"
+            role="switch"
+            checked={state.meeting.locked}
+            onChange={(e) => onLock(e.target.checked)}
+          />
+          <label className="form-check-label" htmlFor="lock-meeting">
+            {strings.room.lockMeeting}
+          </label>
+        </div>
+      )}
     </section>
   );
 }
