@@ -117,10 +117,15 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
     <div className="meeting-room d-flex flex-column bg-black text-white" data-testid="meeting-room">
       <header className="d-flex align-items-center gap-3 px-3 py-2">
         <h1 className="h6 m-0 text-truncate">{state.meeting.title}</h1>
-        <span className="text-white-50 small meeting-code">{state.meeting.code}</span>
-        <button type="button" className="btn btn-sm btn-outline-light rounded-pill ms-auto" onClick={() => void copyLink()}>
+        <span className="text-white-50 small meeting-code text-nowrap">{state.meeting.code}</span>
+        <button
+          type="button"
+          className="btn btn-sm btn-outline-light rounded-pill ms-auto text-nowrap"
+          aria-label={copied ? strings.room.linkCopied : strings.room.copyLink}
+          onClick={() => void copyLink()}
+        >
           <i className="bi bi-link-45deg me-1" aria-hidden="true" />
-          {copied ? strings.room.linkCopied : strings.room.copyLink}
+          <span className="d-none d-sm-inline">{copied ? strings.room.linkCopied : strings.room.copyLink}</span>
         </button>
       </header>
       {state.connection === 'reconnecting' && (
@@ -151,7 +156,7 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
           <button type="button" className="btn-close" aria-label="Close" onClick={() => client.dismissNotice()} />
         </div>
       )}
-      <div className="d-flex flex-grow-1 overflow-hidden">
+      <div className="d-flex flex-grow-1 overflow-hidden position-relative">
         <main className="stage flex-grow-1 d-flex flex-column gap-2 p-2 overflow-auto">
           {screens.map(({ key, ...tile }) => (
             <div key={key} className="screen-stage">
