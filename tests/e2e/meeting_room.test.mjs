@@ -172,10 +172,11 @@ describe('meeting room', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     await memberPage.getByRole('button', { name: 'People' }).click();
     await memberPage.getByRole('listitem').filter({ hasText: guestName }).getByRole('button', { name: 'Remove' }).waitFor();
     const lock = hostPage.getByRole('switch', { name: /Lock meeting/ });
-    await lock.check();
-    await memberPage.getByRole('switch', { name: /Lock meeting/ }).waitFor();
-    assert.equal(await memberPage.getByRole('switch', { name: /Lock meeting/ }).isChecked(), true);
-    await lock.uncheck();
+    await lock.click();
+    // The co-host's switch follows through meeting.locked.
+    await memberPage.waitForFunction(() => document.querySelector('#lock-meeting')?.checked === true);
+    await lock.click();
+    await memberPage.waitForFunction(() => document.querySelector('#lock-meeting')?.checked === false);
   });
 
   test('leaving removes the tile for the others', { timeout: TEST_TIMEOUT_MS }, async () => {

@@ -435,9 +435,17 @@ export class MeetingClient {
     return this.signal.request('peer.setRole', { peerId, role });
   }
 
+  /** Shown at once (the switch follows the click); put back if the server refuses. */
   async setLocked(locked: boolean): Promise<void> {
-    await this.signal.request(locked ? 'meeting.lock' : 'meeting.unlock');
-    if (this.state.meeting) this.update({ meeting: { ...this.state.meeting, locked } });
+    const meeting = this.state.meeting;
+    if (!meeting) return;
+    this.update({ meeting: { ...meeting, locked } });
+    try {
+      await this.signal.request(locked ? 'meeting.lock' : 'meeting.unlock');
+    } catch (error) {
+      if (this.state.meeting) this.update({ meeting: { ...this.state.meeting, locked: !locked } });
+      throw error;
+    }
   }
 
   removePeer(peerId: string): Promise<unknown> {
