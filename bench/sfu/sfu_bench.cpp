@@ -74,7 +74,6 @@ class SilentListener : public media::router::RouterListener {
                  reason.data());
   }
   void onConsumerClosed(const std::string&, const std::string&) override {}
-  void onConsumerPausedChanged(const std::string&, const std::string&, bool) override {}
   void onActiveSpeaker(const std::string&, const std::string&) override {}
   std::atomic<bool> teardown{false};
 };

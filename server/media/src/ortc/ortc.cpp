@@ -188,6 +188,15 @@ void reduceCongestionControlFeedback(RtpParameters& parameters) {
 
 }  // namespace
 
+uint8_t unusedHeaderExtensionId(const RtpCapabilities& router) {
+  for (uint8_t id = 14; id >= 1; --id) {
+    const bool used = std::ranges::any_of(router.headerExtensions,
+                                          [id](const auto& extension) { return extension.preferredId == id; });
+    if (!used) return id;
+  }
+  return 15;
+}
+
 ScalabilityMode parseScalabilityMode(std::string_view mode) {
   // ^[LS]([1-9][0-9]?)T([1-9][0-9]?) followed by anything ("_KEY", "h", "_KEY_SHIFT").
   auto readCount = [&mode](size_t& position) -> std::optional<int> {

@@ -13,17 +13,6 @@
 namespace fluxmeet::media::router {
 namespace {
 
-// An id no router extension uses: what a consumer's browser sees for elements it did not
-// negotiate (RFC 8285 section 4.1: unknown ids are ignored).
-uint8_t unusedExtensionId(const ortc::RtpCapabilities& capabilities) {
-  for (uint8_t id = 14; id >= 1; --id) {
-    const bool used = std::any_of(capabilities.headerExtensions.begin(), capabilities.headerExtensions.end(),
-                                  [id](const auto& extension) { return extension.preferredId == id; });
-    if (!used) return id;
-  }
-  return 15;
-}
-
 uint32_t unitsFor(Clock::duration elapsed, uint32_t clockRate) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   return static_cast<uint32_t>(static_cast<uint64_t>(std::max<int64_t>(micros, 0)) * clockRate / 1000000);
@@ -41,7 +30,7 @@ Consumer::Consumer(std::string id, std::string producerId, transport::WebRtcTran
       kind_(kind),
       rtpParameters_(std::move(rtpParameters)),
       producerStreams_(std::max<size_t>(producerStreams, 1)),
-      extensionIds_(unusedExtensionId(routerCapabilities)) {
+      extensionIds_(ortc::unusedHeaderExtensionId(routerCapabilities)) {
   if (!rtpParameters_.encodings.empty()) {
     ssrc_ = rtpParameters_.encodings.front().ssrc.value_or(0);
     rtxSsrc_ = rtpParameters_.encodings.front().rtxSsrc.value_or(0);
@@ -72,8 +61,7 @@ Consumer::Consumer(std::string id, std::string producerId, transport::WebRtcTran
   if (producerStreams_ == 1) targetStream_ = 0;
 }
 
-void Consumer::setPaused(bool paused, Clock::time_point now) {
-  (void)now;
+void Consumer::setPaused(bool paused) {
   if (paused_ == paused) return;
   paused_ = paused;
   if (!paused_) {
@@ -82,8 +70,7 @@ void Consumer::setPaused(bool paused, Clock::time_point now) {
   }
 }
 
-void Consumer::setProducerPaused(bool paused, Clock::time_point now) {
-  (void)now;
+void Consumer::setProducerPaused(bool paused) {
   if (producerPaused_ == paused) return;
   producerPaused_ = paused;
   if (!producerPaused_) syncRequired_ = true;

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "fluxmeet/media/rtcp/ntp_time.hpp"
-#include "fluxmeet/media/rtp/extension_id_map.hpp"
 
 namespace fluxmeet::media::router {
 namespace {
@@ -21,7 +20,8 @@ Producer::Producer(std::string id, std::string transportId, ortc::MediaKind kind
       transportId_(std::move(transportId)),
       kind_(kind),
       rtpParameters_(std::move(rtpParameters)),
-      consumableParameters_(std::move(consumableParameters)) {
+      consumableParameters_(std::move(consumableParameters)),
+      extensionIds_(ortc::unusedHeaderExtensionId(routerCapabilities)) {
   payloadTypeMap_.fill(-1);
   for (const auto& codec : mapping.codecs) payloadTypeMap_[codec.payloadType & 0x7F] = static_cast<int16_t>(codec.mappedPayloadType);
   for (const auto& codec : rtpParameters_.codecs) {
@@ -33,7 +33,7 @@ Producer::Producer(std::string id, std::string transportId, ortc::MediaKind kind
     if (extension.uri == ortc::kRtpStreamIdUri) ridExtensionId_ = id;
     for (const auto& supported : routerCapabilities.headerExtensions) {
       if (supported.uri != extension.uri || (supported.kind && *supported.kind != kind_)) continue;
-      extensionIdMap_[id & 0x0F] = static_cast<uint8_t>(supported.preferredId);
+      extensionIds_.set(id, static_cast<uint8_t>(supported.preferredId));
       if (extension.uri == ortc::kAudioLevelUri) audioLevelExtensionId_ = static_cast<uint8_t>(supported.preferredId);
     }
   }
@@ -98,14 +98,7 @@ bool Producer::receive(rtp::RtpPacketView& packet, size_t streamIndex, Clock::ti
   }
 
   packet.setPayloadType(static_cast<uint8_t>(mappedPayloadType));
-  if (packet.hasExtension()) {
-    // Router ids; ids the router does not support are renumbered by each consumer later.
-    rtp::ExtensionIdMap map(15);
-    for (uint8_t id = 1; id < 15; ++id) {
-      if (extensionIdMap_[id] != 0) map.set(id, extensionIdMap_[id]);
-    }
-    map.apply(packet);
-  }
+  if (packet.hasExtension()) extensionIds_.apply(packet);  // to router ids
   return true;
 }
 

@@ -158,8 +158,7 @@ Result<void> Router::setProducerPaused(const std::string& producerId, bool pause
   entry.producer->setPaused(paused);
   const auto now = Clock::now();
   for (auto* consumer : entry.consumers) {
-    consumer->setProducerPaused(paused, now);
-    listener_.onConsumerPausedChanged(id_, consumer->id(), paused);
+    consumer->setProducerPaused(paused);
   }
   if (!paused && entry.producer->kind() == ortc::MediaKind::Video) {
     for (size_t i = 0; i < entry.producer->streamCount(); ++i) sendKeyframeRequest(entry, i, now);
@@ -191,32 +190,19 @@ Result<ConsumerParameters> Router::consume(const std::string& transportId, const
   }
   const uint32_t ssrc = nextSsrc_++;
   const uint32_t rtxSsrc = nextSsrc_++;
-  auto parameters = ortc::getConsumerRtpParameters(producer.consumableParameters(), deviceCapabilities, ssrc, rtxSsrc);
+  // Offer only extensions the SFU keeps meaningful per subscriber; ORTC then keeps the congestion
+  // feedback that goes with them (REMB with abs-send-time, which each consumer rewrites).
+  ortc::RtpCapabilities offered = deviceCapabilities;
+  std::erase_if(offered.headerExtensions, [](const auto& e) { return !forwardableToConsumer(e.uri); });
+  auto parameters = ortc::getConsumerRtpParameters(producer.consumableParameters(), offered, ssrc, rtxSsrc);
   if (!parameters) return parameters.error();
   parameters->mid = std::to_string(transportEntry.nextConsumerMid++);
-  std::erase_if(parameters->headerExtensions, [](const auto& e) { return !forwardableToConsumer(e.uri); });
-  // Bandwidth feedback from the subscriber: REMB (with abs-send-time), which the router reads to
-  // choose simulcast layers; transport-cc would need per-transport sequence numbers we do not
-  // write yet.
-  for (auto& codec : parameters->codecs) {
-    std::erase_if(codec.rtcpFeedback, [](const auto& fb) { return fb.type == "transport-cc"; });
-    if (producer.kind() != ortc::MediaKind::Video || ortc::isRtxMimeType(codec.mimeType)) continue;
-    const bool deviceHasRemb = std::any_of(
-        deviceCapabilities.codecs.begin(), deviceCapabilities.codecs.end(), [&codec](const auto& device) {
-          return device.mimeType == codec.mimeType &&
-                 std::any_of(device.rtcpFeedback.begin(), device.rtcpFeedback.end(),
-                             [](const auto& fb) { return fb.type == "goog-remb"; });
-        });
-    const bool hasRemb = std::any_of(codec.rtcpFeedback.begin(), codec.rtcpFeedback.end(),
-                                     [](const auto& fb) { return fb.type == "goog-remb"; });
-    if (deviceHasRemb && !hasRemb) codec.rtcpFeedback.push_back({"goog-remb", ""});
-  }
   auto consumer = std::make_unique<Consumer>(consumerId, producerId, *transportEntry.transport,
                                              static_cast<Consumer::Listener&>(*this), producer.kind(),
                                              *parameters, producer.streamCount(), capabilities_);
   const auto now = Clock::now();
-  consumer->setPaused(paused, now);
-  consumer->setProducerPaused(producer.paused(), now);
+  consumer->setPaused(paused);
+  consumer->setProducerPaused(producer.paused());
   consumersBySsrc_[consumer->ssrc()] = consumer.get();
   if (consumer->rtxSsrc() != 0) consumersBySsrc_[consumer->rtxSsrc()] = consumer.get();
   ConsumerParameters result{.id = consumerId,
@@ -250,7 +236,7 @@ void Router::removeConsumer(const std::string& consumerId, bool notify) {
 Result<void> Router::setConsumerPaused(const std::string& consumerId, bool paused) {
   const auto it = consumers_.find(consumerId);
   if (it == consumers_.end()) return makeError(ErrorCode::NotFound, "no such consumer", "consumerId");
-  it->second->setPaused(paused, Clock::now());
+  it->second->setPaused(paused);
   return {};
 }
 

@@ -68,7 +68,8 @@ void MediaWorker::onReadable() {
 
 void MediaWorker::onDatagram(std::span<uint8_t> datagram, const ice::TransportAddress& from,
                              transport::Clock::time_point now) {
-  switch (net::classifyPacket(datagram)) {
+  const auto kind = net::classifyPacket(datagram);
+  switch (kind) {
     case net::PacketKind::Stun: {
       const auto message = stun::StunMessage::parse(datagram);
       if (!message) {
@@ -98,7 +99,6 @@ void MediaWorker::onDatagram(std::span<uint8_t> datagram, const ice::TransportAd
         ++unknownTuple_;
         return;
       }
-      const auto kind = net::classifyPacket(datagram);
       if (kind == net::PacketKind::Dtls) it->second->receiveDtls(datagram, from);
       else if (kind == net::PacketKind::Rtp) it->second->receiveRtp(datagram, from, now);
       else it->second->receiveRtcp(datagram, from, now);

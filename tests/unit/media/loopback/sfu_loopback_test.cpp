@@ -63,7 +63,6 @@ class RecordingRouterListener : public router::RouterListener {
     closedTransports.push_back(transportId + ": " + std::string(reason));
   }
   void onConsumerClosed(const std::string&, const std::string&) override {}
-  void onConsumerPausedChanged(const std::string&, const std::string&, bool) override {}
   void onActiveSpeaker(const std::string&, const std::string&) override {}
   std::vector<std::string> closed() {
     std::lock_guard lock(mutex_);

@@ -25,9 +25,6 @@ class MediaEventRelay final : public media::router::RouterListener {
   void onConsumerClosed(const std::string& routerId, const std::string& consumerId) override {
     deliver(routerId, [consumerId](Room& room) { room.onConsumerClosed(consumerId); });
   }
-  void onConsumerPausedChanged(const std::string&, const std::string&, bool) override {
-    // The Room already announced producerPaused/Resumed when it paused the producer.
-  }
   void onConsumerLayersChanged(const std::string& routerId, const std::string& consumerId, int spatialLayer) override {
     deliver(routerId, [consumerId, spatialLayer](Room& room) { room.onConsumerLayersChanged(consumerId, spatialLayer); });
   }

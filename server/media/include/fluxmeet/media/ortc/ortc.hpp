@@ -99,6 +99,11 @@ RtpParameters getConsumableRtpParameters(MediaKind kind, const RtpParameters& pr
                                          const RtpCapabilities& router, const RtpMapping& mapping);
 
 // True when the device can decode the consumable's first media codec.
+// An RFC 8285 one-byte id (1..14) that no router header extension uses: the SFU renumbers
+// elements a receiver must ignore to it (RFC 8285 section 4.1: unknown ids are skipped). 15 would
+// end the receiver's parsing, so it is returned only when all 14 are taken.
+uint8_t unusedHeaderExtensionId(const RtpCapabilities& router);
+
 bool canConsume(const RtpParameters& consumable, const RtpCapabilities& deviceCapabilities);
 
 // Parameters for one consumer: the consumable codecs the device supports (RTX only with its media

@@ -64,8 +64,8 @@ class Consumer {
 
   // Subscriber-side pause (not visible, or the client asked): nothing is sent.
   bool paused() const { return paused_; }
-  void setPaused(bool paused, Clock::time_point now);
-  void setProducerPaused(bool paused, Clock::time_point now);
+  void setPaused(bool paused);
+  void setProducerPaused(bool paused);
   bool producerPaused() const { return producerPaused_; }
   bool active() const { return !paused_ && !producerPaused_; }
 

@@ -15,6 +15,7 @@
 
 #include "fluxmeet/media/ortc/ortc.hpp"
 #include "fluxmeet/media/rtcp/report_block.hpp"
+#include "fluxmeet/media/rtp/extension_id_map.hpp"
 #include "fluxmeet/media/rtp/rtp_packet.hpp"
 #include "fluxmeet/media/rtp/sequence_number.hpp"
 
@@ -106,7 +107,7 @@ class Producer {
   std::vector<ProducerStream> streams_;
   std::array<int16_t, 128> payloadTypeMap_{};  // producer PT -> router PT, -1 = not ours
   std::array<bool, 128> rtxPayloadTypes_{};
-  std::array<uint8_t, 16> extensionIdMap_{};   // producer id -> router id, 0 = not supported
+  rtp::ExtensionIdMap extensionIds_;           // producer id -> router id; others -> an unused id
   uint8_t midExtensionId_ = 0;                 // producer-side ids
   uint8_t ridExtensionId_ = 0;
   uint8_t audioLevelExtensionId_ = 0;          // router-side id (after mapping)

@@ -32,7 +32,6 @@ class RouterListener {
   virtual void onTransportClosed(const std::string& routerId, const std::string& transportId, std::string_view reason) = 0;
   // The consumer closed because its producer closed.
   virtual void onConsumerClosed(const std::string& routerId, const std::string& consumerId) = 0;
-  virtual void onConsumerPausedChanged(const std::string& routerId, const std::string& consumerId, bool producerPaused) = 0;
   // A simulcast consumer now forwards encoding `spatialLayer` (0 = lowest).
   virtual void onConsumerLayersChanged(const std::string& routerId, const std::string& consumerId, int spatialLayer) {
     (void)routerId, (void)consumerId, (void)spatialLayer;
