@@ -1,6 +1,7 @@
 #include "fluxmeet/meeting/room_media.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "fluxmeet/common/encoding.hpp"
 #include "fluxmeet/media/ortc/ortc.hpp"
@@ -52,6 +53,16 @@ json producerJson(const ProducerInfo& producer) {
           {"paused", producer.paused}};
 }
 
+template <class Task>
+auto RoomMedia::onRouter(Task&& task) {
+  using R = std::invoke_result_t<Task&, Router&>;
+  return worker_.invoke([&]() -> R {
+    Router* router = worker_.findRouter(routerId_);
+    if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
+    return task(*router);
+  });
+}
+
 Result<std::unique_ptr<RoomMedia>> RoomMedia::create(media::worker::MediaPlane& plane, std::string routerId) {
   const size_t index = plane.assignWorker();
   auto& worker = plane.worker(index);
@@ -87,10 +98,8 @@ Result<json> RoomMedia::createTransport(const std::string& peerId, const json& d
     return makeError(ErrorCode::RateLimited, "too many transports; close one first");
   }
   const std::string transportId = newId();
-  auto created = worker_.invoke([&]() -> Result<media::router::TransportParameters> {
-    Router* router = worker_.findRouter(routerId_);
-    if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
-    return router->createWebRtcTransport(transportId);
+  auto created = onRouter([&](Router& router) -> Result<media::router::TransportParameters> {
+    return router.createWebRtcTransport(transportId);
   });
   if (!created) return created.error();
   transports_[transportId] = peerId;
@@ -144,10 +153,8 @@ Result<json> RoomMedia::connectTransport(const std::string& peerId, const json& 
     return makeError(ErrorCode::ValidationFailed, "a sha-256 fingerprint is required", "dtlsParameters.fingerprints");
   }
   const std::string roleText = role ? *role : "auto";
-  auto connected = worker_.invoke([&]() -> Result<void> {
-    Router* router = worker_.findRouter(routerId_);
-    if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
-    return router->connectTransport(transportId, roleText, *algorithm, *value);
+  auto connected = onRouter([&](Router& router) -> Result<void> {
+    return router.connectTransport(transportId, roleText, *algorithm, *value);
   });
   if (!connected) return connected.error();
   return json::object();
@@ -156,10 +163,8 @@ Result<json> RoomMedia::connectTransport(const std::string& peerId, const json& 
 Result<json> RoomMedia::restartIce(const std::string& peerId, const json& data) {
   const std::string transportId = data.value("transportId", "");
   if (auto owned = ensureOwnsTransport(peerId, transportId); !owned) return owned.error();
-  auto restarted = worker_.invoke([&]() -> Result<media::ice::IceCredentials> {
-    Router* router = worker_.findRouter(routerId_);
-    if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
-    return router->restartIce(transportId);
+  auto restarted = onRouter([&](Router& router) -> Result<media::ice::IceCredentials> {
+    return router.restartIce(transportId);
   });
   if (!restarted) return restarted.error();
   return json{{"iceParameters",
@@ -187,11 +192,9 @@ Result<ProducerInfo> RoomMedia::produce(const std::string& peerId, const json& d
   if (!parameters) return parameters.error();
   ProducerInfo info{
       .id = newId(), .peerId = peerId, .transportId = transportId, .kind = *kind, .source = source, .paused = startPaused};
-  auto produced = worker_.invoke([&]() -> Result<void> {
-    Router* router = worker_.findRouter(routerId_);
-    if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
-    if (auto result = router->produce(transportId, info.id, *kind, std::move(*parameters)); !result) return result;
-    if (startPaused) return router->setProducerPaused(info.id, true);
+  auto produced = onRouter([&](Router& router) -> Result<void> {
+    if (auto result = router.produce(transportId, info.id, *kind, std::move(*parameters)); !result) return result;
+    if (startPaused) return router.setProducerPaused(info.id, true);
     return {};
   });
   if (!produced) return produced.error();
@@ -213,10 +216,8 @@ Result<ProducerInfo> RoomMedia::closeProducer(const std::string& peerId, const s
 Result<ProducerInfo> RoomMedia::setProducerPaused(const std::string& producerId, bool paused) {
   const auto it = producers_.find(producerId);
   if (it == producers_.end()) return notFound("producer", "producerId");
-  auto result = worker_.invoke([&]() -> Result<void> {
-    Router* router = worker_.findRouter(routerId_);
-    if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
-    return router->setProducerPaused(producerId, paused);
+  auto result = onRouter([&](Router& router) -> Result<void> {
+    return router.setProducerPaused(producerId, paused);
   });
   if (!result) return result.error();
   it->second.paused = paused;
@@ -238,10 +239,8 @@ Result<json> RoomMedia::consume(const std::string& peerId, const json& data) {
   const std::string consumerId = newId();
   // Created paused: the client resumes once its consumer is set up, so the first packets (and
   // the keyframe asked for on resume) are not lost before the browser can decode them.
-  auto consumed = worker_.invoke([&]() -> Result<media::router::ConsumerParameters> {
-    Router* router = worker_.findRouter(routerId_);
-    if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
-    return router->consume(transportId, consumerId, producerId, *capabilities, true);
+  auto consumed = onRouter([&](Router& router) -> Result<media::router::ConsumerParameters> {
+    return router.consume(transportId, consumerId, producerId, *capabilities, true);
   });
   if (!consumed) return consumed.error();
   consumers_[consumerId] = ConsumerInfo{.peerId = peerId, .transportId = transportId};
@@ -257,10 +256,8 @@ Result<json> RoomMedia::consume(const std::string& peerId, const json& data) {
 Result<json> RoomMedia::setConsumerPaused(const std::string& peerId, const std::string& consumerId, bool paused) {
   const auto it = consumers_.find(consumerId);
   if (it == consumers_.end() || it->second.peerId != peerId) return notFound("consumer", "consumerId");
-  auto result = worker_.invoke([&]() -> Result<void> {
-    Router* router = worker_.findRouter(routerId_);
-    if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
-    return router->setConsumerPaused(consumerId, paused);
+  auto result = onRouter([&](Router& router) -> Result<void> {
+    return router.setConsumerPaused(consumerId, paused);
   });
   if (!result) return result.error();
   return json::object();
@@ -273,10 +270,8 @@ Result<json> RoomMedia::setPreferredLayers(const std::string& peerId, const json
   const auto spatial = static_cast<size_t>(data.value("spatialLayer", 0));
   std::optional<uint8_t> temporal;
   if (data.contains("temporalLayer")) temporal = static_cast<uint8_t>(data["temporalLayer"].get<int>());
-  auto result = worker_.invoke([&]() -> Result<void> {
-    Router* router = worker_.findRouter(routerId_);
-    if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
-    return router->setPreferredLayers(consumerId, spatial, temporal);
+  auto result = onRouter([&](Router& router) -> Result<void> {
+    return router.setPreferredLayers(consumerId, spatial, temporal);
   });
   if (!result) return result.error();
   return json::object();
@@ -285,10 +280,8 @@ Result<json> RoomMedia::setPreferredLayers(const std::string& peerId, const json
 Result<json> RoomMedia::requestKeyframe(const std::string& peerId, const std::string& consumerId) {
   const auto it = consumers_.find(consumerId);
   if (it == consumers_.end() || it->second.peerId != peerId) return notFound("consumer", "consumerId");
-  auto result = worker_.invoke([&]() -> Result<void> {
-    Router* router = worker_.findRouter(routerId_);
-    if (!router) return makeError(ErrorCode::Unavailable, "media router is gone");
-    return router->requestConsumerKeyframe(consumerId);
+  auto result = onRouter([&](Router& router) -> Result<void> {
+    return router.requestConsumerKeyframe(consumerId);
   });
   if (!result) return result.error();
   return json::object();

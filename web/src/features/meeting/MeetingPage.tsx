@@ -26,8 +26,11 @@ export default function MeetingPage() {
     setError(null);
     speaker.current = settings.speakerDeviceId;
     let guestToken: string | null = null;
+    // The session's access token when signed in (refreshed from the cookie if needed), else a
+    // guest token for this meeting with the typed name.
     const token = async (renew: boolean) => {
-      if (api.isSignedIn || (await api.signalingToken(false))) return api.signalingToken(renew);
+      const session = await api.signalingToken(renew);
+      if (session) return session;
       if (!guestToken || renew) guestToken = await getGuestToken(meeting.code, settings.displayName);
       return guestToken;
     };

@@ -77,6 +77,10 @@ class RoomMedia {
 
  private:
   RoomMedia(media::worker::MediaPlane& plane, size_t workerIndex, std::string routerId);
+  // Runs task(Router&) on the meeting's worker and waits for its Result; `unavailable` when the
+  // router is gone.
+  template <class Task>
+  auto onRouter(Task&& task);
   Result<void> ensureOwnsTransport(const std::string& peerId, const std::string& transportId) const;
 
   media::worker::MediaPlane& plane_;
