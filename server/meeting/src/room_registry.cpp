@@ -1,32 +1,36 @@
 #include "fluxmeet/meeting/room_registry.hpp"
 
-#include <chrono>
+#include <algorithm>
 
 namespace fluxmeet::meeting {
 
-RoomRegistry::RoomRegistry(store::Store& store, media::worker::MediaPlane* media)
-    : store_(store), media_(media), passcodeLimiter_(kPasscodeAttemptsPerMinute, std::chrono::minutes(1)) {}
+RoomRegistry::RoomRegistry(store::Store& store, media::worker::MediaPlane* media, Clock::duration emptyGrace)
+    : store_(store),
+      media_(media),
+      emptyGrace_(emptyGrace),
+      passcodeLimiter_(kPasscodeAttemptsPerMinute, std::chrono::minutes(1)) {}
 
 Room* RoomRegistry::find(const std::string& code) {
   auto it = rooms_.find(code);
-  return it == rooms_.end() ? nullptr : it->second.get();
+  return it == rooms_.end() ? nullptr : it->second.room.get();
 }
 
 Result<nlohmann::json> RoomRegistry::join(const std::string& code, const JoinRequest& request, Room*& room) {
   room = nullptr;
-  Room* target = find(code);
-  if (!target) {
+  auto it = rooms_.find(code);
+  if (it == rooms_.end()) {
     auto meeting = store_.findMeetingByCode(code);
     if (!meeting) {
       if (meeting.error().code == ErrorCode::NotFound) return makeError(ErrorCode::NotFound, "no meeting with that code");
       return meeting.error();
     }
     auto created = std::make_unique<Room>(store_, std::move(*meeting), passcodeLimiter_, media_);
-    target = created.get();
-    rooms_.emplace(code, std::move(created));
+    it = rooms_.emplace(code, Entry{std::move(created), std::nullopt}).first;
   }
+  Room* target = it->second.room.get();
   auto joined = target->join(request);
   if (joined) {
+    it->second.emptySince.reset();
     room = target;
   } else {
     releaseIfEmpty(code);
@@ -34,9 +38,36 @@ Result<nlohmann::json> RoomRegistry::join(const std::string& code, const JoinReq
   return joined;
 }
 
-void RoomRegistry::releaseIfEmpty(const std::string& code) {
+std::optional<RoomRegistry::Clock::time_point> RoomRegistry::releaseIfEmpty(const std::string& code,
+                                                                             Clock::time_point now) {
   auto it = rooms_.find(code);
-  if (it != rooms_.end() && (it->second->empty() || it->second->ended())) rooms_.erase(it);
+  if (it == rooms_.end()) return std::nullopt;
+  Entry& entry = it->second;
+  if (entry.room->ended() || (entry.room->empty() && emptyGrace_ <= Clock::duration::zero())) {
+    rooms_.erase(it);
+    return std::nullopt;
+  }
+  if (!entry.room->empty()) {
+    entry.emptySince.reset();
+    return std::nullopt;
+  }
+  if (!entry.emptySince) entry.emptySince = now;
+  return *entry.emptySince + emptyGrace_;
+}
+
+std::optional<RoomRegistry::Clock::time_point> RoomRegistry::closeIdle(Clock::time_point now) {
+  std::optional<Clock::time_point> next;
+  for (auto it = rooms_.begin(); it != rooms_.end();) {
+    const Entry& entry = it->second;
+    bool idle = entry.room->empty() && entry.emptySince;
+    if (entry.room->ended() || (idle && now - *entry.emptySince >= emptyGrace_)) {
+      it = rooms_.erase(it);
+      continue;
+    }
+    if (idle) next = std::min(next.value_or(Clock::time_point::max()), *entry.emptySince + emptyGrace_);
+    ++it;
+  }
+  return next;
 }
 
 }  // namespace fluxmeet::meeting

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "fluxmeet/http/json_schema.hpp"
+#include "request_limits.hpp"
 #include "signaling_core.hpp"
 
 namespace fluxmeet::signal {
@@ -69,6 +70,7 @@ struct MethodSpec {
   const Schema* schema;
   Needs needs;
   Handler handler;
+  RateClass rate = RateClass::Other;
 };
 
 meeting::Room& room(MethodContext& c) { return *c.room; }
@@ -133,7 +135,8 @@ const MethodSpec kMethods[] = {
     {"getTransportStats", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).mediaStats(self(c)); }},
     {"leave", &kEmpty, Needs::Session, [](MethodContext& c, const json&) { return c.core.leave(c); }},
     {"chat.send", &kChatSend, Needs::Room,
-     [](MethodContext& c, const json& d) { return room(c).chatSend(self(c), d["text"].get<std::string>()); }},
+     [](MethodContext& c, const json& d) { return room(c).chatSend(self(c), d["text"].get<std::string>()); },
+     RateClass::Chat},
     {"chat.history", &kChatHistory, Needs::Room,
      [](MethodContext& c, const json& d) {
        return room(c).chatHistory(self(c), d.value("before", store::Id{0}), d.value("limit", 50));
@@ -141,15 +144,21 @@ const MethodSpec kMethods[] = {
     {"chat.edit", &kChatEdit, Needs::Room,
      [](MethodContext& c, const json& d) {
        return room(c).chatEdit(self(c), d["id"].get<store::Id>(), d["text"].get<std::string>());
-     }},
+     },
+     RateClass::Chat},
     {"chat.delete", &kChatDelete, Needs::Room,
-     [](MethodContext& c, const json& d) { return room(c).chatDelete(self(c), d["id"].get<store::Id>()); }},
+     [](MethodContext& c, const json& d) { return room(c).chatDelete(self(c), d["id"].get<store::Id>()); },
+     RateClass::Chat},
     {"setName", &kSetName, Needs::Room,
-     [](MethodContext& c, const json& d) { return room(c).setName(self(c), d["displayName"].get<std::string>()); }},
-    {"raiseHand", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).setHand(self(c), true); }},
-    {"lowerHand", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).setHand(self(c), false); }},
+     [](MethodContext& c, const json& d) { return room(c).setName(self(c), d["displayName"].get<std::string>()); },
+     RateClass::Presence},
+    {"raiseHand", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).setHand(self(c), true); },
+     RateClass::Presence},
+    {"lowerHand", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).setHand(self(c), false); },
+     RateClass::Presence},
     {"reaction", &kReaction, Needs::Room,
-     [](MethodContext& c, const json& d) { return room(c).reaction(self(c), d["emoji"].get<std::string>()); }},
+     [](MethodContext& c, const json& d) { return room(c).reaction(self(c), d["emoji"].get<std::string>()); },
+     RateClass::Reaction},
     {"peer.unmute", &kUnmute, Needs::Room,
      [](MethodContext& c, const json& d) { return room(c).unmuteSelf(self(c), kindOf(d)); }},
     {"peer.mute", &kMute, Needs::Room,
@@ -201,6 +210,10 @@ Result<json> dispatch(MethodContext& context, const Request& request) {
   }
   for (const auto& spec : kMethods) {
     if (spec.name != request.method) continue;
+    if (context.session) {
+      auto allowed = context.core.requestLimits_.take(context.session->peerId, spec.rate, RateLimiter::Clock::now());
+      if (!allowed) return allowed.error();
+    }
     if (auto valid = http::validate(request.data, *spec.schema); !valid) return valid.error();
     if (spec.needs == Needs::Room && !context.room) {
       return makeError(ErrorCode::Unprocessable, "join a meeting first");

@@ -29,8 +29,9 @@ SignalingCore::SignalingCore(boost::asio::io_context& io, store::Store& store, c
       metrics_(metrics),
       options_(options),
       limits_{options.maxMessageBytes, options.queueMessages, options.queueBytes},
-      registry_(store, media),
-      relay_(relay) {
+      registry_(store, media, options.roomCloseGrace),
+      relay_(relay),
+      roomCloseTimer_(io) {
   if (relay_) relay_->setRegistry(&registry_);
 }
 
@@ -90,7 +91,7 @@ void SignalingCore::onText(Connection& connection, std::string_view text) {
   }
   for (auto& message : context.after) connection.send(std::move(message));
   // Rooms emptied by this request (leave, end, remove...) go now, outside any Room method.
-  if (!roomCode.empty()) registry_.releaseIfEmpty(roomCode);
+  if (!roomCode.empty()) releaseRoom(roomCode);
 }
 
 void SignalingCore::onClosed(Connection& connection) {
@@ -108,7 +109,7 @@ void SignalingCore::onClosed(Connection& connection) {
   if (room) {  // waiting in the lobby: nobody keeps a seat there
     std::string code = session->roomCode;
     room->leave(session->peerId);
-    registry_.releaseIfEmpty(code);
+    releaseRoom(code);
   }
   forget(session->peerId);
 }
@@ -122,9 +123,24 @@ void SignalingCore::startGrace(const std::shared_ptr<PeerSession>& session) {
     if (!expired->roomCode.empty()) {
       std::string code = expired->roomCode;
       if (auto* room = registry_.find(code)) room->leave(expired->peerId, "disconnected");
-      registry_.releaseIfEmpty(code);
+      releaseRoom(code);
     }
     forget(expired->peerId);
+  });
+}
+
+void SignalingCore::releaseRoom(const std::string& code) {
+  if (auto deadline = registry_.releaseIfEmpty(code)) armRoomClose(*deadline);
+}
+
+void SignalingCore::armRoomClose(meeting::RoomRegistry::Clock::time_point deadline) {
+  if (roomCloseArmed_ && roomCloseTimer_.expiry() <= deadline) return;
+  roomCloseArmed_ = true;
+  roomCloseTimer_.expires_at(deadline);
+  roomCloseTimer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // re-armed or shut down; `this` may be gone
+    roomCloseArmed_ = false;
+    if (auto next = registry_.closeIdle()) armRoomClose(*next);
   });
 }
 
@@ -132,6 +148,7 @@ void SignalingCore::forget(const std::string& peerId) {
   auto it = sessions_.find(peerId);
   if (it == sessions_.end()) return;
   resumeIndex_.erase(it->second->resumeToken);
+  requestLimits_.forget(peerId);
   sessions_.erase(it);
 }
 

@@ -2,6 +2,7 @@
 // SignalingCore: the state behind SignalingServer (sessions, resume tokens, rooms) and the
 // handling of every message. methods.cpp holds the method table; this file the session logic.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
 #include <set>
@@ -15,6 +16,7 @@
 #include "fluxmeet/meeting/room_registry.hpp"
 #include "fluxmeet/signal/signaling_server.hpp"
 #include "peer_session.hpp"
+#include "request_limits.hpp"
 
 namespace fluxmeet::signal {
 
@@ -53,16 +55,23 @@ class SignalingCore : public ConnectionListener {
   SignalingOptions options_;
   ConnectionLimits limits_;
   meeting::RoomRegistry registry_;
+  RequestLimits requestLimits_;
   std::map<std::string, std::shared_ptr<PeerSession>> sessions_;  // by peerId
   std::map<std::string, std::string> resumeIndex_;                // resumeToken -> peerId
   std::set<Connection*> connections_;
   meeting::MediaEventRelay* relay_;
 
  private:
+  boost::asio::steady_timer roomCloseTimer_;
+  bool roomCloseArmed_ = false;
+
   Result<Identity> authenticate(const std::string& token);
   void countInvalid(Connection& connection);
   void startGrace(const std::shared_ptr<PeerSession>& session);
   void forget(const std::string& peerId);
+  // After an operation on a room: an ended room goes now, an empty one after its grace period.
+  void releaseRoom(const std::string& code);
+  void armRoomClose(meeting::RoomRegistry::Clock::time_point deadline);
   void resume(MethodContext& context, const std::shared_ptr<PeerSession>& session);
 };
 

@@ -57,6 +57,47 @@ TEST_F(RoomTest, RoomIsReleasedWhenEmpty) {
   EXPECT_EQ(registry_->roomCount(), 0u);
 }
 
+TEST_F(RoomTest, EmptyRoomIsKeptForItsGracePeriodAndReusedByARejoin) {
+  using Clock = RoomRegistry::Clock;
+  registry_ = std::make_unique<RoomRegistry>(*store_, nullptr, std::chrono::seconds(10));
+  createMeeting();
+  FakeSink host;
+  ASSERT_TRUE(join("h", 0, host).ok());
+  Room* first = &room();
+  room().leave("h");
+  Clock::time_point left = Clock::now();
+  auto deadline = registry_->releaseIfEmpty("abc-defg-hij", left);
+  ASSERT_TRUE(deadline.has_value());
+  EXPECT_EQ(*deadline, left + std::chrono::seconds(10));
+  EXPECT_EQ(registry_->closeIdle(left + std::chrono::seconds(9)), deadline);
+  EXPECT_EQ(registry_->roomCount(), 1u);
+
+  // Back within the grace period: the same room (and so the same Router), no longer idle.
+  FakeSink again;
+  ASSERT_TRUE(join("h2", 0, again).ok());
+  EXPECT_EQ(&room(), first);
+  EXPECT_FALSE(registry_->closeIdle(left + std::chrono::seconds(11)).has_value());
+  EXPECT_EQ(registry_->roomCount(), 1u);
+
+  // Empty again: the grace period starts over, then the room goes.
+  room().leave("h2");
+  Clock::time_point leftAgain = left + std::chrono::seconds(20);
+  ASSERT_TRUE(registry_->releaseIfEmpty("abc-defg-hij", leftAgain).has_value());
+  EXPECT_EQ(registry_->roomCount(), 1u);
+  EXPECT_FALSE(registry_->closeIdle(leftAgain + std::chrono::seconds(10)).has_value());
+  EXPECT_EQ(registry_->roomCount(), 0u);
+}
+
+TEST_F(RoomTest, EndedRoomGoesAtOnceDespiteTheGracePeriod) {
+  registry_ = std::make_unique<RoomRegistry>(*store_, nullptr, std::chrono::seconds(10));
+  createMeeting();
+  FakeSink host;
+  ASSERT_TRUE(join("h", 0, host).ok());
+  ASSERT_TRUE(room().end("h").ok());
+  EXPECT_FALSE(registry_->releaseIfEmpty("abc-defg-hij").has_value());
+  EXPECT_EQ(registry_->roomCount(), 0u);
+}
+
 TEST_F(RoomTest, WaitingRoomAdmitAndDeny) {
   createMeeting({.waitingRoom = true});
   FakeSink host, alice, bob;

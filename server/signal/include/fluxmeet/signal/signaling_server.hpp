@@ -17,6 +17,7 @@ namespace fluxmeet::signal {
 
 struct SignalingOptions {
   std::chrono::milliseconds reconnectGrace{30000};  // a dropped peer stays in its meeting this long
+  std::chrono::milliseconds roomCloseGrace{10000};  // an emptied meeting keeps its Router this long
   std::size_t maxMessageBytes = 64 * 1024;
   std::size_t queueMessages = 1024;  // per connection; full -> close 1008
   std::size_t queueBytes = 4 * 1024 * 1024;

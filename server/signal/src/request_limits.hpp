@@ -1,0 +1,43 @@
+#pragma once
+// RequestLimits: how often one peer may call signaling methods (docs/protocol.md "Rate limits").
+// Every request counts against an overall budget, so a runaway client cannot keep the control
+// loop busy; chat, reactions and presence changes have tighter budgets of their own because each
+// one fans out to the whole meeting (and chat is also a database write). Budgets are GCRA token
+// buckets (fluxmeet/common/rate_limiter.hpp) keyed by peer id, so a reconnecting peer keeps its
+// budget. A refused request is answered rate_limited and changes nothing.
+#include <string>
+#include <string_view>
+
+#include "fluxmeet/common/rate_limiter.hpp"
+#include "fluxmeet/common/result.hpp"
+
+namespace fluxmeet::signal {
+
+enum class RateClass { Other, Chat, Reaction, Presence };
+
+struct RateBudget {
+  int burst;                            // requests allowed at once
+  RateLimiter::Clock::duration window;  // the time to earn a whole burst back
+};
+
+class RequestLimits {
+ public:
+  static constexpr RateBudget kAll{300, std::chrono::seconds(10)};
+  static constexpr RateBudget kChat{20, std::chrono::seconds(10)};
+  static constexpr RateBudget kReaction{10, std::chrono::seconds(5)};
+  static constexpr RateBudget kPresence{20, std::chrono::seconds(10)};
+
+  RequestLimits();
+
+  Result<void> take(const std::string& peerId, RateClass rateClass, RateLimiter::TimePoint now);
+  // The peer is gone: its budgets are not needed any more.
+  void forget(const std::string& peerId);
+
+ private:
+  RateLimiter all_;
+  RateLimiter chat_;
+  RateLimiter reaction_;
+  RateLimiter presence_;
+};
+
+}  // namespace fluxmeet::signal
