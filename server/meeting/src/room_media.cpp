@@ -20,6 +20,18 @@ Error notFound(std::string_view what, std::string field) {
 
 std::string newId() { return randomToken(12); }
 
+// The ORTC parsers name fields inside the object they read ("codecs[0].payloadType"); the client
+// sent that object as a field of its request, so the path it can act on starts with that field.
+Error inField(Error error, std::string_view container) {
+  if (error.code != ErrorCode::ValidationFailed || error.field.empty() || error.field.starts_with(container)) {
+    return error;
+  }
+  std::string path = std::string(container) + "." + error.field;
+  if (error.message.starts_with(error.field)) error.message = path + error.message.substr(error.field.size());
+  error.field = std::move(path);
+  return error;
+}
+
 const std::string* stringField(const json& data, const char* name) {
   const auto it = data.find(name);
   return it != data.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
@@ -189,11 +201,12 @@ Result<ProducerInfo> RoomMedia::produce(const std::string& peerId, const json& d
     return makeError(ErrorCode::ValidationFailed, "rtpParameters is required", "rtpParameters");
   }
   auto parameters = ortc::rtpParametersFromJson(*parametersJson);
-  if (!parameters) return parameters.error();
+  if (!parameters) return inField(parameters.error(), "rtpParameters");
   ProducerInfo info{
       .id = newId(), .peerId = peerId, .transportId = transportId, .kind = *kind, .source = source, .paused = startPaused};
   auto produced = onRouter([&](Router& router) -> Result<void> {
-    if (auto result = router.produce(transportId, info.id, *kind, std::move(*parameters)); !result) return result;
+    auto result = router.produce(transportId, info.id, *kind, std::move(*parameters));
+    if (!result) return inField(result.error(), "rtpParameters");
     if (startPaused) return router.setProducerPaused(info.id, true);
     return {};
   });
@@ -235,7 +248,7 @@ Result<json> RoomMedia::consume(const std::string& peerId, const json& data) {
     return makeError(ErrorCode::ValidationFailed, "rtpCapabilities is required", "rtpCapabilities");
   }
   auto capabilities = ortc::rtpCapabilitiesFromJson(*capabilitiesJson);
-  if (!capabilities) return capabilities.error();
+  if (!capabilities) return inField(capabilities.error(), "rtpCapabilities");
   const std::string consumerId = newId();
   // Created paused: the client resumes once its consumer is set up, so the first packets (and
   // the keyframe asked for on resume) are not lost before the browser can decode them.
