@@ -8,6 +8,7 @@ root=$(pwd)
 results="$root/build/test/results"
 rm -rf "$results" && mkdir -p "$results"
 export FLUXMEET_BIN="$root/build/test/server/app/fluxmeet"
+export FLUXMEET_MEDIA_PROBE="$root/build/test/tests/tools/media_probe/fluxmeet_media_probe"
 export FLUXMEET_WEB_ROOT="$root/web/dist"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

@@ -10,6 +10,7 @@ import { connectAs, settle } from './lib/ws.mjs';
 
 const CHAT_BURST = 20;
 const REACTION_BURST = 10;
+const ALL_BURST = 1000;
 
 async function createMeeting(server, token) {
   const response = await api(server, 'POST', '/api/v1/meetings', { token, body: { kind: 'instant' } });
@@ -71,6 +72,21 @@ describe('signaling limits', () => {
     for (let i = 0; i < REACTION_BURST; i += 1) await b.waitFor('reaction', (r) => r.peerId === a.peerId);
     await settle(100);
     assert.ok(!b.has('reaction'), 'no reaction beyond the burst reaches the others');
+  });
+
+  it('any method beyond the overall budget is refused', async () => {
+    const [a, b] = await meetingOf(2);
+    // Tokens come back at 100/s while the burst is on its way, so ask for well over the budget.
+    const extra = 500;
+    const answers = await Promise.all(
+      Array.from({ length: ALL_BURST + extra }, () => a.request('chat.history', { limit: 1 })),
+    );
+    const refused = answers.filter((answer) => !answer.ok);
+    assert.ok(refused.length >= 1 && refused.length <= extra, `${refused.length} refused`);
+    assert.ok(refused.every((answer) => answer.error.code === 'rate_limited'));
+    assert.ok(answers.filter((answer) => answer.ok).length >= ALL_BURST);
+    // Only this peer is held back.
+    await b.call('chat.history', { limit: 1 });
   });
 
   it('a peer that stops reading is disconnected (1008) and the others carry on', async () => {

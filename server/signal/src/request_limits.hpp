@@ -22,7 +22,7 @@ struct RateBudget {
 
 class RequestLimits {
  public:
-  static constexpr RateBudget kAll{300, std::chrono::seconds(10)};
+  static constexpr RateBudget kAll{1000, std::chrono::seconds(10)};  // joining a 100-person meeting takes ~600
   static constexpr RateBudget kChat{20, std::chrono::seconds(10)};
   static constexpr RateBudget kReaction{10, std::chrono::seconds(5)};
   static constexpr RateBudget kPresence{20, std::chrono::seconds(10)};
