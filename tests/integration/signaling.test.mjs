@@ -160,6 +160,12 @@ describe('signaling', () => {
     await a.expectError('chat.send', { text: 'anyone?' }, 'unprocessable');
     const ended = await api(server, 'GET', `/api/v1/meetings/${code}`, { token: host.accessToken });
     assert.notEqual(ended.json.endedAt, null);
+    // Closed to everyone but the host until the host starts it again.
+    const refused = await a.expectError('join', { code }, 'unprocessable');
+    assert.match(refused.message, /ended/);
+    await h.call('join', { code });
+    const again = await a.call('join', { code });
+    assert.equal(again.state, 'joined');
   });
 
   it('participants and guests get forbidden for host methods', async () => {

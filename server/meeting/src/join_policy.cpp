@@ -7,6 +7,9 @@ Result<JoinOutcome> decideJoin(const JoinFacts& facts) {
   if (facts.role == Role::Guest && !facts.guestsAllowed) {
     return makeError(ErrorCode::Forbidden, "this meeting does not allow guests");
   }
+  if (facts.endedByHost && facts.role != Role::Host) {
+    return makeError(ErrorCode::Unprocessable, "the host ended this meeting; you can join when the host starts it again");
+  }
   if (facts.banned) return makeError(ErrorCode::Forbidden, "you were removed from this meeting");
   if (facts.locked && facts.role != Role::Host) return makeError(ErrorCode::Forbidden, "the meeting is locked");
   switch (facts.passcode) {

@@ -48,6 +48,13 @@ PasscodeCheck Room::checkPasscode(const JoinRequest& request, store::Role role) 
   return PasscodeCheck::Correct;
 }
 
+// Ended with meeting.end: closed to everyone but the host until the host starts it again. A
+// scheduled meeting moved to a time after it ended is its next occurrence, open as usual.
+bool Room::endedByHost() const {
+  if (!meeting_.endedAt) return false;
+  return !(meeting_.kind == store::MeetingKind::Scheduled && meeting_.startsAt && *meeting_.startsAt > *meeting_.endedAt);
+}
+
 Result<nlohmann::json> Room::join(const JoinRequest& request) {
   if (ended_) return makeError(ErrorCode::Unprocessable, "the meeting has ended");
   if (peers_.count(request.peerId) || lobby_.count(request.peerId)) {
@@ -60,7 +67,8 @@ Result<nlohmann::json> Room::join(const JoinRequest& request) {
                   .guestsAllowed = meeting_.settings.guestsAllowed,
                   .banned = bans_.count(request.identity) != 0 || (request.guest && bans_.count("ip:" + request.ip)),
                   .locked = meeting_.locked,
-                  .waitingRoom = meeting_.settings.waitingRoom};
+                  .waitingRoom = meeting_.settings.waitingRoom,
+                  .endedByHost = endedByHost()};
   // The passcode is only looked at once the cheaper refusals passed, so they cost no attempts.
   if (auto early = decideJoin(facts); !early) return early.error();
   facts.passcode = checkPasscode(request, role);

@@ -35,6 +35,11 @@ TEST(JoinPolicy, DecidesEveryRule) {
       {"correct passcode then waiting room",
        {.waitingRoom = true, .passcode = PasscodeCheck::Correct},
        JoinOutcome::Wait},
+      {"ended meeting refuses participant", {.role = Role::Participant, .endedByHost = true}, std::nullopt,
+       ErrorCode::Unprocessable},
+      {"ended meeting refuses cohost", {.role = Role::CoHost, .endedByHost = true}, std::nullopt,
+       ErrorCode::Unprocessable},
+      {"ended meeting: host starts it again", {.role = Role::Host, .endedByHost = true}, JoinOutcome::Join},
       {"ban checked before passcode", {.banned = true, .passcode = PasscodeCheck::Correct}, std::nullopt,
        ErrorCode::Forbidden},
   };

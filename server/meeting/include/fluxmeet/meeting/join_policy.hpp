@@ -17,6 +17,7 @@ struct JoinFacts {
   bool banned = false;
   bool locked = false;
   bool waitingRoom = false;
+  bool endedByHost = false;  // ended with meeting.end and not started again (nor rescheduled) since
   PasscodeCheck passcode = PasscodeCheck::NotRequired;
 };
 

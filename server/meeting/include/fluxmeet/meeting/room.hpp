@@ -140,6 +140,7 @@ class Room {
   void onConsumerLayersChanged(const std::string& consumerId, int spatialLayer);
 
  private:
+  bool endedByHost() const;
   Result<Peer*> joinedPeer(const std::string& peerId);
   PasscodeCheck checkPasscode(const JoinRequest& request, store::Role role);
   Result<nlohmann::json> enter(Peer peer);  // into peers_, history, peer.joined -> snapshot
