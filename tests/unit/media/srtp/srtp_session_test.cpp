@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <vector>
 
 namespace fluxmeet::media::srtp {
@@ -166,6 +168,87 @@ TEST_P(SrtpSessionTest, RefusesTooSmallBuffersShortPacketsAndWrongDirection) {
   buffer.resize(length + SrtpSession::kRtcpTrailerRoom);
   EXPECT_EQ(receiver_->protectRtp(buffer, length), SrtpStatus::BadPacket);
   EXPECT_EQ(sender_->unprotectRtp(buffer, length), SrtpStatus::BadPacket);
+}
+
+TEST_P(SrtpSessionTest, PacketsOlderThanTheReplayWindowAreReplayed) {
+  Bytes old = protect(rtpPacket(100));
+  for (uint16_t sequence = 101; sequence <= 100 + SrtpSession::kReplayWindow; ++sequence) {
+    Bytes wire = protect(rtpPacket(sequence, 0x01020304, 20));
+    ASSERT_EQ(unprotect(wire), SrtpStatus::Ok);
+  }
+  EXPECT_EQ(unprotect(old), SrtpStatus::Replayed);  // never seen, but 1024 behind
+  // Another SSRC has its own window.
+  Bytes other = protect(rtpPacket(100, 0x0A0B0C0D));
+  EXPECT_EQ(unprotect(other), SrtpStatus::Ok);
+}
+
+TEST_P(SrtpSessionTest, HeaderExtensionAndCsrcsAreAuthenticatedNotEncrypted) {
+  Bytes plain = rtpPacket(7);
+  plain[0] = 0x91;  // X=1, CC=1
+  const Bytes extra = {0xC5, 0xC5, 0xC5, 0xC5, 0xBE, 0xDE, 0x00, 0x01, 0x22, 0xAB, 0xCD, 0x00};
+  plain.insert(plain.begin() + 12, extra.begin(), extra.end());
+  Bytes wire = protect(plain);
+  EXPECT_TRUE(std::equal(plain.begin(), plain.begin() + 24, wire.begin()));  // clear
+  EXPECT_FALSE(std::equal(plain.begin() + 24, plain.end(), wire.begin() + 24));
+  Bytes tampered = wire;
+  tampered[21] ^= 0x01;  // inside the extension
+  EXPECT_EQ(unprotect(tampered), SrtpStatus::AuthFailed);
+  ASSERT_EQ(unprotect(wire), SrtpStatus::Ok);
+  EXPECT_EQ(wire, plain);
+}
+
+TEST_P(SrtpSessionTest, ShortAndMalformedPacketsAreBadPackets) {
+  Bytes buffer(64, 0);
+  size_t length = 7;  // shorter than the RTCP header
+  buffer[0] = 0x81;
+  EXPECT_EQ(sender_->protectRtcp(buffer, length), SrtpStatus::BadPacket);
+  length = 8 + 4 + tagLength(GetParam()) - 1;  // no room for E||index and the tag
+  EXPECT_EQ(receiver_->unprotectRtcp(buffer, length), SrtpStatus::BadPacket);
+  length = 12 + tagLength(GetParam()) - 1;
+  buffer[0] = 0x80;
+  EXPECT_EQ(receiver_->unprotectRtp(buffer, length), SrtpStatus::BadPacket);
+
+  Bytes notV2 = rtpPacket(1);
+  notV2[0] = 0x40;
+  length = notV2.size();
+  notV2.resize(length + SrtpSession::kRtpTrailerRoom);
+  EXPECT_EQ(sender_->protectRtp(notV2, length), SrtpStatus::BadPacket);
+  Bytes csrcsBeyondEnd = rtpPacket(1, 0x01020304, 0);
+  csrcsBeyondEnd[0] = 0x8F;  // 15 CSRCs in a 12-byte packet
+  length = csrcsBeyondEnd.size();
+  csrcsBeyondEnd.resize(length + SrtpSession::kRtpTrailerRoom);
+  EXPECT_EQ(sender_->protectRtp(csrcsBeyondEnd, length), SrtpStatus::BadPacket);
+  Bytes extensionBeyondEnd = rtpPacket(1, 0x01020304, 8);
+  extensionBeyondEnd[0] = 0x90;
+  extensionBeyondEnd[14] = 0x00;
+  extensionBeyondEnd[15] = 0x09;  // 36 bytes of extension announced, 4 there
+  length = extensionBeyondEnd.size();
+  extensionBeyondEnd.resize(length + SrtpSession::kRtpTrailerRoom);
+  EXPECT_EQ(sender_->protectRtp(extensionBeyondEnd, length), SrtpStatus::BadPacket);
+}
+
+TEST_P(SrtpSessionTest, RtcpInTheWrongDirectionIsRefused) {
+  Bytes buffer = rtcpReceiverReport();
+  size_t length = buffer.size();
+  buffer.resize(length + SrtpSession::kRtcpTrailerRoom);
+  EXPECT_EQ(receiver_->protectRtcp(buffer, length), SrtpStatus::BadPacket);
+  Bytes wire = protect(rtcpReceiverReport(), true);
+  length = wire.size();
+  EXPECT_EQ(sender_->unprotectRtcp(wire, length), SrtpStatus::BadPacket);
+  EXPECT_EQ(unprotect(wire, true), SrtpStatus::Ok);  // untouched by the refused call
+}
+
+TEST_P(SrtpSessionTest, RandomBytesNeverAuthenticateNorReadOutOfBounds) {
+  // Under AddressSanitizer (the `make test` build) any read past `length` would abort here.
+  std::mt19937 random(7);
+  for (int i = 0; i < 5000; ++i) {
+    Bytes packet(random() % 80);
+    for (auto& byte : packet) byte = static_cast<uint8_t>(random());
+    if (!packet.empty() && i % 2 == 0) packet[0] = static_cast<uint8_t>(0x80 | (packet[0] & 0x3F));
+    Bytes copy = packet;
+    EXPECT_NE(unprotect(packet), SrtpStatus::Ok);
+    EXPECT_NE(unprotect(copy, true), SrtpStatus::Ok);
+  }
 }
 
 TEST_P(SrtpSessionTest, RemoveStreamForgetsOneSsrc) {
