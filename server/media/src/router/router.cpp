@@ -229,6 +229,9 @@ void Router::removeConsumer(const std::string& consumerId, bool notify) {
   if (auto* entry = entryOf(consumer->transport())) std::erase(entry->consumers, consumer);
   consumersBySsrc_.erase(consumer->ssrc());
   if (consumer->rtxSsrc() != 0) consumersBySsrc_.erase(consumer->rtxSsrc());
+  for (uint32_t ssrc : {consumer->ssrc(), consumer->rtxSsrc()}) {
+    if (ssrc != 0) consumer->transport().forgetOutboundStream(ssrc);
+  }
   consumers_.erase(it);
   if (notify) listener_.onConsumerClosed(id_, consumerId);
 }

@@ -165,6 +165,10 @@ void WebRtcTransport::sendRtp(std::span<uint8_t> buffer, size_t length) {
   sendProtected(buffer, length);
 }
 
+void WebRtcTransport::forgetOutboundStream(uint32_t ssrc) {
+  if (srtpOut_) srtpOut_->removeStream(ssrc);
+}
+
 void WebRtcTransport::sendRtcp(std::span<uint8_t> buffer, size_t length) {
   if (state_ != State::Connected || !srtpOut_ || !ice_.selectedTuple()) {
     ++stats_.droppedNotReady;

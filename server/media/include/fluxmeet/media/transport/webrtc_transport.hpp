@@ -113,6 +113,9 @@ class WebRtcTransport : private ice::IceServer::Listener, private dtls::DtlsTran
   // SrtpSession::kRtpTrailerRoom/kRtcpTrailerRoom spare). Dropped and counted when not connected.
   void sendRtp(std::span<uint8_t> buffer, size_t length);
   void sendRtcp(std::span<uint8_t> buffer, size_t length);
+  // A stream we sent is gone for good (its consumer closed): drop its SRTP state, so the
+  // session's stream table holds only live SSRCs.
+  void forgetOutboundStream(uint32_t ssrc);
   // A buffer from the sink to build one outgoing packet in, then sendRtp/Rtcp on it; this avoids
   // a copy. Only valid until the next call on this transport or its sink.
   std::span<uint8_t> packetBuffer() { return sink_.sendSlot(); }
