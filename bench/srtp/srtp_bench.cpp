@@ -121,6 +121,10 @@ void benchLibsrtp(SrtpProfile profile, const char* name, int iterations) {
 
 int main(int argc, char** argv) {
   const int iterations = argc > 1 ? std::atoi(argv[1]) : 200000;
+  if (iterations <= 0) {
+    std::fprintf(stderr, "usage: bench_srtp [iterations > 0, default 200000]\n");
+    return 2;
+  }
   benchOurs(SrtpProfile::AeadAes128Gcm, "AEAD_AES_128_GCM", iterations);
   benchOurs(SrtpProfile::AesCm128HmacSha1_80, "AES_CM_128_HMAC_SHA1_80", iterations);
 #ifdef FLUXMEET_BENCH_LIBSRTP
