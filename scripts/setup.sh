@@ -16,6 +16,11 @@ if ((${#missing[@]})); then
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # coturn is here for the TURN test, which runs its own turnserver; on a systemd machine Debian's
+  # package also enables and starts a system-wide one on port 3478: stop the one we just installed.
+  if [[ " ${missing[*]} " == *" coturn "* && -d /run/systemd/system ]]; then
+    $SUDO systemctl disable --now coturn.service >/dev/null 2>&1 || true
+  fi
 fi
 
 # npm packages: reinstall only when package-lock.json is newer than the installed tree.

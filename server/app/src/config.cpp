@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "fluxmeet/common/encoding.hpp"
+#include "fluxmeet/media/ice/turn_credentials.hpp"
 
 extern char** environ;
 
@@ -42,6 +43,30 @@ std::optional<std::string> readFile(const std::string& path) {
 }
 
 Error configError(std::string message) { return makeError(ErrorCode::InvalidRequest, std::move(message)); }
+
+// TURN_URLS and TURN_SECRET come together: URLs without a secret would hand out credentials that
+// the TURN server refuses, a secret without URLs relays nothing. The secret is never echoed.
+Result<void> validateTurn(const Config& config) {
+  if (config.turnUrls.empty() != config.turnSecret.empty()) {
+    return configError(
+        "TURN_URLS and TURN_SECRET must be given together (TURN_SECRET is coturn's static-auth-secret)");
+  }
+  for (const std::string& url : config.turnUrls) {
+    if (auto valid = media::ice::validateTurnUrl(url); !valid) {
+      // A URL with user information may hold a password: do not repeat it.
+      const std::string shown = url.find('@') == std::string::npos ? "'" + url + "'" : "(a URL with '@')";
+      return configError("TURN_URLS: " + shown + " " + valid.error().message);
+    }
+  }
+  if (!config.turnSecret.empty() && config.turnSecret.size() < media::ice::kMinTurnSecretLength) {
+    return configError("TURN_SECRET is too weak: use at least 32 random characters (e.g. openssl rand -hex 32)");
+  }
+  const int ttl = config.turnCredentialTtlSeconds;
+  if (ttl < media::ice::kMinTurnCredentialTtl.count() || ttl > media::ice::kMaxTurnCredentialTtl.count()) {
+    return configError("TURN_CREDENTIAL_TTL must be between 60 and 604800 seconds, got " + std::to_string(ttl));
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -122,6 +147,13 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   cli.add_option("--media-udp-port", mediaPort,
                  "UDP port of the first media worker, +1 per worker; 0 = any free port (MEDIA_UDP_PORT)");
   cli.add_option("--media-workers", mediaWorkers, "Media worker threads; 0 = cores minus one, at least one (MEDIA_WORKERS)");
+  std::string turnUrls;
+  cli.add_option("--turn-urls", turnUrls,
+                 "Comma-separated turn:/turns: URLs offered to clients behind firewalls (TURN_URLS)");
+  cli.add_option("--turn-secret", config.turnSecret,
+                 "Shared secret for TURN credentials, coturn's static-auth-secret, >= 32 chars (TURN_SECRET)");
+  cli.add_option("--turn-credential-ttl", config.turnCredentialTtlSeconds,
+                 "Lifetime of a TURN credential in seconds, 60..604800; default 86400 (TURN_CREDENTIAL_TTL)");
   cli.add_option("--tls-cert", config.tlsCert, "PEM certificate chain for HTTPS/WSS (TLS_CERT)");
   cli.add_option("--tls-key", config.tlsKey, "PEM private key for HTTPS/WSS (TLS_KEY)");
   cli.add_option("--log-level", config.logLevel, "trace|debug|info|warn|error (LOG_LEVEL)");
@@ -146,6 +178,8 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
       {"JWT_SECRET", "--jwt-secret"},      {"PUBLIC_URL", "--public-url"},
       {"MEDIA_ANNOUNCED_IP", "--media-announced-ip"}, {"MEDIA_UDP_PORT", "--media-udp-port"},
       {"MEDIA_LISTEN_IP", "--media-listen-ip"},       {"MEDIA_WORKERS", "--media-workers"},
+      {"TURN_URLS", "--turn-urls"},        {"TURN_SECRET", "--turn-secret"},
+      {"TURN_CREDENTIAL_TTL", "--turn-credential-ttl"},
       {"TLS_CERT", "--tls-cert"},          {"TLS_KEY", "--tls-key"},
       {"LOG_LEVEL", "--log-level"},        {"WEB_ROOT", "--web-root"},
       {"CORS_ORIGINS", "--cors-origins"},  {"SMTP_URL", "--smtp-url"},
@@ -186,6 +220,8 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   if (mediaWorkers < 0 || mediaWorkers > 64) return configError("MEDIA_WORKERS must be between 0 and 64");
   config.mediaWorkers = static_cast<unsigned>(mediaWorkers);
   config.mediaAnnouncedIps = splitList(announcedIps);
+  config.turnUrls = splitList(turnUrls);
+  if (auto turn = validateTurn(config); !turn) return turn.error();
   const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error"};
   if (std::find(levels.begin(), levels.end(), config.logLevel) == levels.end()) {
     return configError("LOG_LEVEL must be one of trace, debug, info, warn, error, got '" + config.logLevel + "'");

@@ -102,7 +102,10 @@ int runServer(Config config) {
       media::worker::MediaPlaneOptions{.workers = config.mediaWorkers != 0 ? config.mediaWorkers : std::max(1U, cores - 1),
                                        .listenIp = config.mediaListenIp,
                                        .firstPort = config.mediaUdpPort,
-                                       .announcedAddresses = config.mediaAnnouncedIps},
+                                       .announcedAddresses = config.mediaAnnouncedIps,
+                                       .turn = {.urls = config.turnUrls,
+                                                .secret = config.turnSecret,
+                                                .credentialTtl = std::chrono::seconds(config.turnCredentialTtlSeconds)}},
       mediaEvents);
   if (!mediaPlane) {
     std::cerr << "fluxmeet: media: " << mediaPlane.error().message << "\n";
@@ -148,6 +151,11 @@ int runServer(Config config) {
             << " (database " << config.databaseUrl << ")" << std::endl;
   spdlog::info("media: {} worker(s), UDP port {} and up, candidates {}", (*mediaPlane)->workerCount(),
                (*mediaPlane)->worker(0).port(), fmt::join((*mediaPlane)->announcedAddresses(), ", "));
+  // The URLs only: the secret never reaches the log.
+  if (!config.turnUrls.empty()) {
+    spdlog::info("media: TURN {} with credentials valid {} s", fmt::join(config.turnUrls, ", "),
+                 config.turnCredentialTtlSeconds);
+  }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {

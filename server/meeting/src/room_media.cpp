@@ -1,6 +1,7 @@
 #include "fluxmeet/meeting/room_media.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <type_traits>
 
 #include "fluxmeet/common/encoding.hpp"
@@ -35,6 +36,15 @@ Error inField(Error error, std::string_view container) {
 const std::string* stringField(const json& data, const char* name) {
   const auto it = data.find(name);
   return it != data.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+}
+
+// The createTransport answer's iceServers (RTCIceServer, W3C webrtc-pc section 4.2.1):
+// one entry holding every TURN URL, with a credential issued now so that each expires on its own.
+json iceServersFor(const media::ice::TurnOptions& turn, const std::string& peerId) {
+  if (!turn.enabled()) return json::array();
+  const auto credential =
+      media::ice::makeTurnCredential(turn.secret, peerId, std::chrono::system_clock::now() + turn.credentialTtl);
+  return json::array({{{"urls", turn.urls}, {"username", credential.username}, {"credential", credential.credential}}});
 }
 
 }  // namespace
@@ -133,7 +143,7 @@ Result<json> RoomMedia::createTransport(const std::string& peerId, const json& d
               {"dtlsParameters",
                {{"role", "auto"},
                 {"fingerprints", json::array({{{"algorithm", "sha-256"}, {"value", created->fingerprintSha256}}})}}},
-              {"iceServers", json::array()}};
+              {"iceServers", iceServersFor(plane_.turn(), peerId)}};
 }
 
 Result<json> RoomMedia::connectTransport(const std::string& peerId, const json& data) {

@@ -282,6 +282,62 @@ TEST_F(ConfigTest, TlsCertAndKeyTogether) {
   EXPECT_EQ(both->tlsKey, "/etc/key.pem");
 }
 
+TEST_F(ConfigTest, TurnFromEnvironment) {
+  const std::string turnSecret(40, 't');
+  auto config = load({}, {{"TURN_URLS", " turn:turn.example.com:3478?transport=udp , turns:turn.example.com:5349 "},
+                          {"TURN_SECRET", turnSecret},
+                          {"TURN_CREDENTIAL_TTL", "3600"}});
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->turnUrls,
+            (std::vector<std::string>{"turn:turn.example.com:3478?transport=udp", "turns:turn.example.com:5349"}));
+  EXPECT_EQ(config->turnSecret, turnSecret);
+  EXPECT_EQ(config->turnCredentialTtlSeconds, 3600);
+  // Default: no TURN, credentials for a day when it is configured.
+  auto none = load();
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_TRUE(none->turnUrls.empty());
+  EXPECT_EQ(none->turnCredentialTtlSeconds, 86400);
+}
+
+TEST_F(ConfigTest, TurnUrlsAndSecretTogether) {
+  const std::string expected =
+      "TURN_URLS and TURN_SECRET must be given together (TURN_SECRET is coturn's static-auth-secret)";
+  EXPECT_EQ(loadError({"--turn-urls", "turn:127.0.0.1:3478"}), expected);
+  EXPECT_EQ(loadError({}, {{"TURN_SECRET", std::string(40, 's')}}), expected);
+  EXPECT_EQ(loadError({}, {{"TURN_URLS", " , "}, {"TURN_SECRET", std::string(40, 's')}}), expected);
+}
+
+TEST_F(ConfigTest, TurnUrlsValidated) {
+  const Environment secret = {{"TURN_SECRET", std::string(40, 's')}};
+  auto message = loadError({"--turn-urls", "turn:ok.example.com,turn://bad.example.com"}, secret);
+  EXPECT_NE(message.find("TURN_URLS: 'turn://bad.example.com'"), std::string::npos) << message;
+  EXPECT_NE(loadError({"--turn-urls", "stun:stun.example.com"}, secret).find("turn: or turns:"), std::string::npos);
+  EXPECT_NE(loadError({"--turn-urls", "turn:host:70000"}, secret).find("port"), std::string::npos);
+  EXPECT_NE(loadError({"--turn-urls", "turn:host:3478?transport=sctp"}, secret).find("transport"), std::string::npos);
+  // A URL carrying a password is refused without being repeated.
+  message = loadError({"--turn-urls", "turn:alice:hunter2@host:3478"}, secret);
+  EXPECT_NE(message.find("TURN_URLS"), std::string::npos) << message;
+  EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+}
+
+TEST_F(ConfigTest, TurnSecretAndTtlChecked) {
+  const std::vector<std::string> urls = {"--turn-urls", "turn:127.0.0.1:3478"};
+  const std::string weak = "short-turn-secret";
+  auto message = loadError(urls, {{"TURN_SECRET", weak}});
+  EXPECT_NE(message.find("TURN_SECRET is too weak"), std::string::npos) << message;
+  EXPECT_EQ(message.find(weak), std::string::npos) << "the secret must not be echoed: " << message;
+  const Environment secret = {{"TURN_SECRET", std::string(32, 's')}};
+  EXPECT_TRUE(load(urls, secret).ok());
+  for (const char* ttl : {"59", "604801", "-1"}) {
+    auto args = urls;
+    args.insert(args.end(), {"--turn-credential-ttl", ttl});
+    EXPECT_NE(loadError(args, secret).find("TURN_CREDENTIAL_TTL"), std::string::npos) << ttl;
+  }
+  EXPECT_FALSE(loadError({}, {{"TURN_CREDENTIAL_TTL", "a day"}}).empty());
+  EXPECT_EQ(load({"--turn-credential-ttl", "60"})->turnCredentialTtlSeconds, 60);
+  EXPECT_EQ(load({"--turn-credential-ttl", "604800"})->turnCredentialTtlSeconds, 604800);
+}
+
 TEST_F(ConfigTest, PublicUrlNeedsScheme) {
   EXPECT_EQ(loadError({"--public-url", "meet.example.com"}), "PUBLIC_URL must start with http:// or https://");
   EXPECT_EQ(loadError({"--public-url", "ftp://meet.example.com"}), "PUBLIC_URL must start with http:// or https://");
@@ -318,6 +374,9 @@ TEST_F(ConfigTest, HelpListsOptionsAndEnvironmentVariables) {
       {"--media-udp-port", "MEDIA_UDP_PORT"},
       {"--media-listen-ip", "MEDIA_LISTEN_IP"},
       {"--media-workers", "MEDIA_WORKERS"},
+      {"--turn-urls", "TURN_URLS"},
+      {"--turn-secret", "TURN_SECRET"},
+      {"--turn-credential-ttl", "TURN_CREDENTIAL_TTL"},
       {"--tls-cert", "TLS_CERT"},
       {"--tls-key", "TLS_KEY"},
       {"--log-level", "LOG_LEVEL"},

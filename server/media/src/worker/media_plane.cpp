@@ -37,6 +37,7 @@ Result<std::unique_ptr<MediaPlane>> MediaPlane::start(MediaPlaneOptions options,
   std::unique_ptr<MediaPlane> plane(new MediaPlane());
   plane->capabilities_ = std::move(*capabilities);
   plane->addresses_ = options.announcedAddresses.empty() ? localAddresses() : options.announcedAddresses;
+  plane->turn_ = std::move(options.turn);
   const unsigned count = std::max(options.workers, 1U);
   for (unsigned i = 0; i < count; ++i) {
     const uint16_t port = options.firstPort == 0 ? 0 : static_cast<uint16_t>(options.firstPort + i);

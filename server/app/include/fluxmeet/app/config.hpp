@@ -22,6 +22,9 @@ struct Config {
   std::string mediaListenIp = "0.0.0.0";
   std::uint16_t mediaUdpPort = 40000;           // worker i uses +i; 0 = any free port (tests)
   unsigned mediaWorkers = 0;                    // 0 = one per core minus one, at least one
+  std::vector<std::string> turnUrls;            // turn:/turns: URLs offered to clients; empty: no TURN
+  std::string turnSecret;                       // coturn's static-auth-secret; never logged
+  int turnCredentialTtlSeconds = 86400;         // lifetime of each TURN credential handed out
   std::string tlsCert;
   std::string tlsKey;
   std::string logLevel = "info";

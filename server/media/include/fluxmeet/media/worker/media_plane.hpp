@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fluxmeet/common/result.hpp"
+#include "fluxmeet/media/ice/turn_credentials.hpp"
 #include "fluxmeet/media/ortc/rtp_parameters.hpp"
 #include "fluxmeet/media/worker/media_worker.hpp"
 
@@ -22,6 +23,9 @@ struct MediaPlaneOptions {
   uint16_t firstPort = 40000;  // worker i listens on firstPort + i; 0 = any free port each
   // Addresses put in ICE candidates. Empty: every non-loopback local address, and loopback.
   std::vector<std::string> announcedAddresses;
+  // TURN relays for clients that cannot reach the candidates directly (firewalls allowing only
+  // TCP/TLS, symmetric NATs); the workers never use them, transports hand them out.
+  ice::TurnOptions turn;
 };
 
 // An ICE candidate as mediasoup-client's IceCandidate wants it (RFC 8839 section 5.1).
@@ -51,6 +55,7 @@ class MediaPlane {
   void releaseWorker(size_t index);
   std::vector<IceCandidate> candidates(size_t workerIndex) const;
   const std::vector<std::string>& announcedAddresses() const { return addresses_; }
+  const ice::TurnOptions& turn() const { return turn_; }
 
  private:
   MediaPlane() = default;
@@ -59,6 +64,7 @@ class MediaPlane {
   std::vector<std::unique_ptr<MediaWorker>> workers_;
   std::vector<size_t> routersPerWorker_;
   std::vector<std::string> addresses_;
+  ice::TurnOptions turn_;
 };
 
 // Local IPv4 addresses, non-loopback first, then 127.0.0.1.
