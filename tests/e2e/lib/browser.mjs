@@ -53,12 +53,16 @@ export async function newContext(browser, server, device = DESKTOP) {
   return context;
 }
 
-/** Saves a full-page PNG as test-artifacts/e2e/<name>.png and returns its path. */
-export async function screenshot(page, name) {
+/**
+ * Saves a full-page PNG as test-artifacts/e2e/<name>.png and returns its path. `moving: true`
+ * takes it at once with animations running, for something that is only there while it moves
+ * (a floating reaction: with animations disabled it would be shown at its faded-out end).
+ */
+export async function screenshot(page, name, { moving = false } = {}) {
   mkdirSync(artifactsDir, { recursive: true });
   const path = join(artifactsDir, `${name}.png`);
   // Let transitions (toasts, modals, tab fades) settle so the picture shows the resting state.
-  await page.waitForTimeout(400);
-  await page.screenshot({ path, fullPage: true, animations: 'disabled', timeout: ACTION_TIMEOUT_MS });
+  if (!moving) await page.waitForTimeout(400);
+  await page.screenshot({ path, fullPage: true, animations: moving ? 'allow' : 'disabled', timeout: ACTION_TIMEOUT_MS });
   return path;
 }

@@ -144,11 +144,11 @@ export function watchDevices(onChange: () => void): () => void {
   return () => md.removeEventListener('devicechange', onChange);
 }
 
-function audioConstraints(deviceId: string | undefined): MediaTrackConstraints | true {
+export function audioConstraints(deviceId: string | undefined): MediaTrackConstraints | true {
   return deviceId ? { deviceId: { exact: deviceId } } : true;
 }
 
-function videoConstraints(deviceId: string | undefined): MediaTrackConstraints {
+export function videoConstraints(deviceId: string | undefined): MediaTrackConstraints {
   // 720p is what the room sends at most; asking for it here avoids reopening the camera on join.
   const size = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
   return deviceId ? { ...size, deviceId: { exact: deviceId } } : size;

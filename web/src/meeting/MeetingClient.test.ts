@@ -79,6 +79,9 @@ const snapshot = {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** The client's clock for reaction throttling, moved by hand. */
+const clock = { now: 1_000_000 };
+
 async function joined() {
   let consumers = 0;
   const signal = fakeSignal({
@@ -102,8 +105,26 @@ async function joined() {
       editedAt: null,
       deleted: false,
     }),
+    'chat.edit': (d) => ({
+      id: d.id,
+      peerId: 'me',
+      senderName: 'Me',
+      text: d.text,
+      createdAt: '2026-01-01T00:00:00Z',
+      editedAt: '2026-01-01T00:01:00Z',
+      deleted: false,
+    }),
+    'chat.delete': (d) => ({
+      id: d.id,
+      peerId: 'me',
+      senderName: 'Me',
+      text: '',
+      createdAt: '2026-01-01T00:00:00Z',
+      editedAt: null,
+      deleted: true,
+    }),
   });
-  const client = new MeetingClient({ signal: signal.factory, createDevice: fakeDevice });
+  const client = new MeetingClient({ signal: signal.factory, createDevice: fakeDevice, now: () => clock.now });
   await client.join({ code: 'abc-defg-hij', displayName: 'Me', stream: null, audioEnabled: true, videoEnabled: true });
   await settle();
   await settle();
@@ -192,5 +213,74 @@ describe('MeetingClient', () => {
     signal.push('lobby.admitted', { ...snapshot, producers: [] });
     await settle();
     expect(client.getState().status).toBe('joined');
+  });
+
+  it("edits and deletes chat messages, its own and others'", async () => {
+    const { client, signal } = await joined();
+    await client.sendChat('helo');
+    await client.editChat(1, 'hello');
+    expect(signal.requests.at(-1)).toEqual({ method: 'chat.edit', data: { id: 1, text: 'hello' } });
+    expect(client.getState().chat[0]).toMatchObject({ text: 'hello', editedAt: '2026-01-01T00:01:00Z' });
+    const theirs = {
+      id: 7,
+      peerId: 'p2',
+      senderName: 'Ann',
+      text: 'hi',
+      createdAt: '2026-01-01T00:02:00Z',
+      editedAt: null,
+      deleted: false,
+    };
+    signal.push('chat.message', theirs);
+    signal.push('chat.edited', { ...theirs, text: 'hi all', editedAt: '2026-01-01T00:03:00Z' });
+    expect(client.getState().chat[1]).toMatchObject({ id: 7, text: 'hi all' });
+    signal.push('chat.deleted', { ...theirs, text: '', deleted: true });
+    expect(client.getState().chat[1]).toMatchObject({ id: 7, text: '', deleted: true });
+    await client.deleteChat(1);
+    expect(client.getState().chat[0]).toMatchObject({ id: 1, text: '', deleted: true });
+    // Edits do not count as unread messages; an edit of a message we never had is ignored.
+    expect(client.getState().unreadChat).toBe(1);
+    signal.push('chat.edited', { ...theirs, id: 99 });
+    expect(client.getState().chat.map((m) => m.id)).toEqual([1, 7]);
+  });
+
+  it('tells listeners who joins and leaves, never about itself', async () => {
+    const { client, signal } = await joined();
+    const events: unknown[] = [];
+    const off = client.onEvent((event) => events.push(event));
+    const bob = { ...snapshot.peers[0], peerId: 'p3', displayName: 'Bob' };
+    signal.push('peer.joined', bob);
+    signal.push('peer.joined', bob); // a repeat (e.g. after a resume) is not a new arrival
+    signal.push('peer.joined', { ...bob, peerId: 'me', displayName: 'Me' });
+    signal.push('peer.left', { peerId: 'p2', reason: 'left' });
+    signal.push('peer.left', { peerId: 'nobody', reason: 'left' });
+    expect(events).toEqual([
+      { type: 'peerJoined', peerId: 'p3', displayName: 'Bob' },
+      { type: 'peerLeft', peerId: 'p2', displayName: 'Ann', reason: 'left' },
+    ]);
+    expect(client.getState().peers.map((p) => p.displayName)).toEqual(['Bob']);
+    off();
+    signal.push('peer.left', { peerId: 'p3', reason: 'disconnected' });
+    expect(events).toHaveLength(2);
+  });
+
+  it("sends reactions at most twice a second and shows its own and others'", async () => {
+    const { client, signal } = await joined();
+    const events: unknown[] = [];
+    client.onEvent((event) => events.push(event));
+    expect(client.react('👍')).toBe(true);
+    clock.now += 200;
+    expect(client.react('🎉')).toBe(false);
+    clock.now += 300;
+    expect(client.react('🎉')).toBe(true);
+    await settle();
+    expect(signal.requests.filter((r) => r.method === 'reaction').map((r) => r.data)).toEqual([{ emoji: '👍' }, { emoji: '🎉' }]);
+    signal.push('reaction', { peerId: 'p2', emoji: '❤️' });
+    signal.push('reaction', { peerId: 'p2', emoji: '😂' }); // too soon after the last one
+    signal.push('reaction', { peerId: 'p2', emoji: '💩' }); // not one of the protocol's
+    expect(events).toEqual([
+      { type: 'reaction', peerId: 'me', emoji: '👍' },
+      { type: 'reaction', peerId: 'me', emoji: '🎉' },
+      { type: 'reaction', peerId: 'p2', emoji: '❤️' },
+    ]);
   });
 });

@@ -3,8 +3,9 @@
  * state). It owns the signaling connection, the mediasoup-client Device, the send and receive
  * transports, the local producers (mic, camera, screen) and one consumer per remote track, and
  * keeps the meeting state (peers, chat, lobby, active speaker) from the protocol's notifications
- * (docs/protocol.md). State is an immutable snapshot replaced on every change, so
- * useSyncExternalStore can subscribe to it.
+ * (docs/protocol.md; the pure part is roomState.ts). State is an immutable snapshot replaced on
+ * every change, so useSyncExternalStore can subscribe to it; passing events (someone joined,
+ * left, reacted) go to onEvent listeners instead.
  */
 import { Device, type types as ms } from 'mediasoup-client';
 import { SignalClient, SignalError, type ConnectionState } from '../signal/SignalClient';
@@ -14,41 +15,22 @@ import type {
   JoinResult,
   JoinedSnapshot,
   MediaSource,
-  MeetingSettingsView,
-  PeerInfo,
   ProducerNotice,
-  Role,
   TransportOptions,
 } from '../signal/protocol';
+import { ReactionThrottle, isReactionEmoji, type ReactionEmoji } from './reactions';
+import {
+  INITIAL_STATE as INITIAL,
+  reduceNotification,
+  withChatMessage,
+  withChatReplaced,
+  type MeetingEvent,
+  type MeetingState,
+  type MeetingStatus,
+  type RemoteTrack,
+} from './roomState';
 
-export interface RemoteTrack {
-  consumerId: string;
-  producerId: string;
-  peerId: string;
-  source: MediaSource;
-  kind: 'audio' | 'video';
-  track: MediaStreamTrack;
-  paused: boolean;
-}
-
-export type MeetingStatus = 'idle' | 'joining' | 'waiting' | 'joined' | 'left' | 'ended' | 'removed' | 'denied' | 'failed';
-
-export interface MeetingState {
-  status: MeetingStatus;
-  error: string | null;
-  connection: ConnectionState;
-  self: { peerId: string; displayName: string; role: Role } | null;
-  meeting: { code: string; title: string; settings: MeetingSettingsView; locked: boolean } | null;
-  peers: PeerInfo[];
-  remote: RemoteTrack[];
-  local: { mic: boolean; camera: boolean; screen: boolean; cameraTrack: MediaStreamTrack | null; screenTrack: MediaStreamTrack | null };
-  handRaised: boolean;
-  chat: ChatMessage[];
-  unreadChat: number;
-  lobby: { peerId: string; displayName: string }[];
-  activeSpeaker: string | null;
-  notice: string | null;
-}
+export type { MeetingEvent, MeetingState, MeetingStatus, RemoteTrack } from './roomState';
 
 export interface JoinOptions {
   code: string;
@@ -69,6 +51,7 @@ export interface MeetingClientDeps {
   createDevice?: () => Device;
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
   getDisplayMedia?: (constraints: DisplayMediaStreamOptions) => Promise<MediaStream>;
+  now?: () => number;
 }
 
 // Simulcast for the camera (RFC 8853): three layers, the SFU forwards to each subscriber the one
@@ -79,26 +62,11 @@ const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
   { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
 ];
 
-const INITIAL: MeetingState = {
-  status: 'idle',
-  error: null,
-  connection: 'connecting',
-  self: null,
-  meeting: null,
-  peers: [],
-  remote: [],
-  local: { mic: false, camera: false, screen: false, cameraTrack: null, screenTrack: null },
-  handRaised: false,
-  chat: [],
-  unreadChat: 0,
-  lobby: [],
-  activeSpeaker: null,
-  notice: null,
-};
-
 export class MeetingClient {
   private state: MeetingState = INITIAL;
   private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(event: MeetingEvent) => void>();
+  private readonly reactionThrottle = new ReactionThrottle();
   private readonly signal: SignalClient;
   private device: Device | null = null;
   private sendTransport: ms.Transport | null = null;
@@ -128,6 +96,16 @@ export class MeetingClient {
   private update(change: Partial<MeetingState>): void {
     this.state = { ...this.state, ...change };
     for (const listener of this.listeners) listener();
+  }
+
+  /** Passing events (joins, leaves, reactions) for toasts and animations; not kept in the state. */
+  onEvent = (listener: (event: MeetingEvent) => void): (() => void) => {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  };
+
+  private emit(event: MeetingEvent): void {
+    for (const listener of this.eventListeners) listener(event);
   }
 
   // --- joining -------------------------------------------------------------------------------
@@ -247,12 +225,15 @@ export class MeetingClient {
     const producer = await this.sendTransport.produce({
       track,
       ...(video ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+      // A muted microphone sends nothing (the sender is set inactive), not a stream of encoded
+      // silence that the SFU would only drop.
+      ...(source === 'mic' ? { zeroRtpOnPause: true } : {}),
       stopTracks: false,
       appData: { source, paused },
     });
     if (paused) producer.pause();
     this.producers.set(source, producer);
-    producer.on('trackended', () => void this.stopSource(source));
+    producer.on('trackended', () => void this.localTrackEnded(source));
     this.setLocal(source, !paused, track);
   }
 
@@ -275,7 +256,8 @@ export class MeetingClient {
     const producer = this.producers.get('mic');
     if (!producer) {
       if (!enabled) return;
-      const stream = await this.userMedia({ audio: true });
+      const deviceId = this.preferredAudioDeviceId;
+      const stream = await this.userMedia({ audio: deviceId ? { deviceId: { ideal: deviceId } } : true });
       this.micTrack = stream.getAudioTracks()[0] ?? null;
       if (this.micTrack) await this.produce('mic', this.micTrack, false);
       return;
@@ -381,10 +363,6 @@ export class MeetingClient {
     this.update({ remote: this.state.remote.filter((track) => !match(track)) });
   }
 
-  private setRemotePaused(producerId: string, paused: boolean): void {
-    this.update({ remote: this.state.remote.map((t) => (t.producerId === producerId ? { ...t, paused } : t)) });
-  }
-
   /** Subscribers tell the SFU which layer fits a tile (0 = smallest), and pause what is hidden. */
   async setVideoVisibility(consumerId: string, visible: boolean, large: boolean): Promise<void> {
     await this.signal.request('setConsumerVisible', { consumerId, visible }).catch(() => undefined);
@@ -400,9 +378,22 @@ export class MeetingClient {
   }
 
   private addChat(message: ChatMessage): void {
-    if (this.state.chat.some((m) => m.id === message.id)) return;
-    const mine = message.peerId === this.state.self?.peerId;
-    this.update({ chat: [...this.state.chat, message], unreadChat: this.chatOpen || mine ? 0 : this.state.unreadChat + 1 });
+    const change = withChatMessage(this.state, message, this.chatOpen);
+    if (change) this.update(change);
+  }
+
+  /** Edits one of our own messages; the answer (the edited message) replaces it. */
+  async editChat(id: number, text: string): Promise<void> {
+    const message = await this.signal.request<ChatMessage>('chat.edit', { id, text });
+    const change = withChatReplaced(this.state, message);
+    if (change) this.update(change);
+  }
+
+  /** Deletes a message (our own; anyone's for hosts and co-hosts: the server checks). */
+  async deleteChat(id: number): Promise<void> {
+    const message = await this.signal.request<ChatMessage>('chat.delete', { id });
+    const change = withChatReplaced(this.state, { ...message, deleted: true });
+    if (change) this.update(change);
   }
 
   markChatRead(open: boolean): void {
@@ -415,8 +406,20 @@ export class MeetingClient {
     this.update({ handRaised: raised });
   }
 
-  react(emoji: string): Promise<unknown> {
-    return this.signal.request('reaction', { emoji });
+  /**
+   * Sends a reaction and shows it on our own tile at once (the server sends it to the others
+   * only). False when throttled: at most one per REACTION_INTERVAL_MS.
+   */
+  react(emoji: ReactionEmoji): boolean {
+    const self = this.state.self;
+    if (!self || !this.reactionThrottle.allow(self.peerId, this.now())) return false;
+    this.emit({ type: 'reaction', peerId: self.peerId, emoji });
+    void this.signal.request('reaction', { emoji }).catch(() => undefined);
+    return true;
+  }
+
+  private now(): number {
+    return this.deps.now ? this.deps.now() : Date.now();
   }
 
   admit(peerId: string): Promise<unknown> {
@@ -467,6 +470,42 @@ export class MeetingClient {
     this.update({ notice: null });
   }
 
+  // --- for the room's media tools (networkQuality.ts, deviceSwitch.ts, local recording) -------
+  /** Asked first when a local track ends (device unplugged); true means another device took over. */
+  localTrackEndedHandler: ((source: MediaSource) => Promise<boolean>) | null = null;
+  private preferredAudioDeviceId: string | undefined;
+
+  /** The send and receive transports while media is up; their getStats() feeds the network indicator. */
+  mediaTransports(): ms.Transport[] {
+    return [this.sendTransport, this.recvTransport].filter((t): t is ms.Transport => t !== null && !t.closed);
+  }
+
+  /** The producer of a local source while it is on (a muted microphone keeps its producer). */
+  localProducer(source: MediaSource): ms.Producer | null {
+    return this.producers.get(source) ?? null;
+  }
+
+  /** A device switch put `track` into the producer (replaceTrack): the self view, unmute and a rejoin use it. */
+  localTrackReplaced(source: 'mic' | 'camera', track: MediaStreamTrack): void {
+    if (source === 'mic') this.micTrack = track;
+    else if (this.producers.has('camera')) this.setLocal('camera', true, track);
+  }
+
+  /** The device to open when the microphone or camera is turned on later (undefined: the default one). */
+  preferDevice(kind: 'audio' | 'video', deviceId: string | undefined): void {
+    if (kind === 'audio') this.preferredAudioDeviceId = deviceId;
+    else if (this.joinOptions) this.joinOptions = { ...this.joinOptions, videoDeviceId: deviceId };
+  }
+
+  showNotice(notice: string): void {
+    this.update({ notice });
+  }
+
+  private async localTrackEnded(source: MediaSource): Promise<void> {
+    const handled = this.localTrackEndedHandler ? await this.localTrackEndedHandler(source).catch(() => false) : false;
+    if (!handled) await this.stopSource(source);
+  }
+
   private shutdown(status: MeetingStatus): void {
     this.closeMedia(true);
     this.signal.close();
@@ -491,25 +530,16 @@ export class MeetingClient {
 
   // --- notifications -------------------------------------------------------------------------
   private onNotification(method: string, data: unknown): void {
-    const d = data as Record<string, unknown>;
+    const reduction = reduceNotification(this.state, method, data, this.chatOpen);
+    if (reduction) {
+      if (reduction.change) this.update(reduction.change);
+      for (const event of reduction.events) this.emit(event);
+    }
+    const d = (data ?? {}) as Record<string, unknown>;
     switch (method) {
-      case 'peer.joined':
-        this.update({
-          peers: [...this.state.peers.filter((p) => p.peerId !== (d as unknown as PeerInfo).peerId), d as unknown as PeerInfo],
-        });
-        break;
-      case 'peer.updated': {
-        const peer = d as unknown as PeerInfo;
-        if (peer.peerId === this.state.self?.peerId) {
-          this.update({ self: { ...this.state.self, role: peer.role, displayName: peer.displayName } });
-        } else {
-          this.update({ peers: this.state.peers.map((p) => (p.peerId === peer.peerId ? peer : p)) });
-        }
-        break;
-      }
       case 'peer.left':
-        this.update({ peers: this.state.peers.filter((p) => p.peerId !== d.peerId) });
         this.dropConsumer((t) => t.peerId === d.peerId);
+        this.reactionThrottle.forget(String(d.peerId));
         break;
       case 'producer.new':
         void this.consume(d as unknown as ProducerNotice);
@@ -520,30 +550,25 @@ export class MeetingClient {
       case 'consumer.closed':
         this.dropConsumer((t) => t.consumerId === d.consumerId);
         break;
-      case 'producer.paused':
-      case 'producer.resumed':
-        this.setRemotePaused(String(d.producerId), method === 'producer.paused');
-        break;
-      case 'activeSpeaker':
-        this.update({ activeSpeaker: typeof d.peerId === 'string' ? d.peerId : null });
-        break;
-      case 'chat.message':
-        this.addChat(d as unknown as ChatMessage);
-        break;
-      case 'lobby.request':
-        this.update({ lobby: [...this.state.lobby.filter((w) => w.peerId !== d.peerId), d as { peerId: string; displayName: string }] });
-        break;
-      case 'lobby.resolved':
-        this.update({ lobby: this.state.lobby.filter((w) => w.peerId !== d.peerId) });
+      case 'reaction':
+        // Others' reactions pass the same throttle as ours, so a misbehaving client cannot flood the tiles.
+        if (typeof d.peerId === 'string' && isReactionEmoji(d.emoji) && this.reactionThrottle.allow(d.peerId, this.now())) {
+          this.emit({ type: 'reaction', peerId: d.peerId, emoji: d.emoji });
+        }
         break;
       case 'lobby.admitted':
+      case 'room.snapshot':
         void this.onJoined(d as unknown as JoinedSnapshot);
         break;
       case 'lobby.denied':
         this.shutdown('denied');
         break;
       case 'you.muted':
-        if (d.kind === 'audio') this.setLocal('mic', false, this.micTrack);
+        if (d.kind === 'audio') {
+          // The server paused our producer already; stop sending too, as our own mute does.
+          this.producers.get('mic')?.pause();
+          this.setLocal('mic', false, this.micTrack);
+        }
         if (d.kind === 'video') void this.stopSource('camera');
         this.update({ notice: 'A host muted you' });
         break;
@@ -552,15 +577,6 @@ export class MeetingClient {
         break;
       case 'meeting.ended':
         this.shutdown('ended');
-        break;
-      case 'meeting.settings':
-        if (this.state.meeting) this.update({ meeting: { ...this.state.meeting, settings: d.settings as MeetingSettingsView } });
-        break;
-      case 'meeting.locked':
-        if (this.state.meeting) this.update({ meeting: { ...this.state.meeting, locked: Boolean(d.locked) } });
-        break;
-      case 'room.snapshot':
-        void this.onJoined(d as unknown as JoinedSnapshot);
         break;
       default:
         break;

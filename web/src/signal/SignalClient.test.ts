@@ -5,6 +5,8 @@ import { SignalClient, SignalError, type ConnectionState } from './SignalClient'
 class FakeSocket {
   static instances: FakeSocket[] = [];
   static OPEN = 1;
+  /** While set, new sockets fail as the browser's do when the network is down: error, then close. */
+  static refuse = false;
   readyState = 0;
   sent: { id: number; method: string; data: Record<string, unknown> }[] = [];
   onopen: (() => void) | null = null;
@@ -13,7 +15,14 @@ class FakeSocket {
   onmessage: ((event: { data: string }) => void) | null = null;
   constructor(readonly url: string) {
     FakeSocket.instances.push(this);
+    const refused = FakeSocket.refuse;
     queueMicrotask(() => {
+      if (refused) {
+        this.readyState = 3;
+        this.onerror?.();
+        this.onclose?.();
+        return;
+      }
       this.readyState = 1;
       this.onopen?.();
     });
@@ -54,6 +63,7 @@ describe('SignalClient', () => {
 
   beforeEach(() => {
     FakeSocket.instances = [];
+    FakeSocket.refuse = false;
     notifications = [];
     states = [];
     tokens = [];
@@ -144,6 +154,45 @@ describe('SignalClient', () => {
     await flush();
     expect(resumeFailed).toBe(1);
     expect(states.at(-1)).toBe('open');
+  });
+
+  it('runs one reconnect loop however many attempts fail, and resumes once the network is back', async () => {
+    const { socket } = await connected();
+    vi.useFakeTimers();
+    FakeSocket.refuse = true;
+    socket.drop();
+    // Two attempts fail (0.5 s and 1.5 s after the drop), the third (at 3.5 s) gets through.
+    await vi.advanceTimersByTimeAsync(1600);
+    expect(FakeSocket.instances).toHaveLength(3);
+    FakeSocket.refuse = false;
+    // Fake timers throughout: a second loop's timers must still be there to fire, if there were one.
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(FakeSocket.instances).toHaveLength(4);
+    const next = FakeSocket.instances[3];
+    const hello = next.sent[0];
+    expect(hello).toMatchObject({ method: 'hello', data: { token: 'old-token', resumeToken: 'r1' } });
+    next.reply(hello.id, { peerId: 'p1', resumeToken: 'r2', resumed: true });
+    await vi.advanceTimersByTimeAsync(0);
+    // The person saw "reconnecting" all along, never "closed", and no later attempt replaces the socket.
+    expect(states.slice(2)).not.toContain('closed');
+    expect(states.at(-1)).toBe('open');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.instances).toHaveLength(4);
+    expect(resumeFailed).toBe(0);
+  });
+
+  it("keeps trying for longer than the server's 30 s grace period, then gives up", async () => {
+    const { socket } = await connected();
+    vi.useFakeTimers();
+    FakeSocket.refuse = true;
+    socket.drop();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(states.at(-1)).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(states.at(-1)).toBe('closed');
+    expect(FakeSocket.instances).toHaveLength(1 + 8);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.instances).toHaveLength(1 + 8);
   });
 
   it('does not reconnect after close()', async () => {

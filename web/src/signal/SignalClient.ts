@@ -38,7 +38,10 @@ export interface SignalClientOptions {
   WebSocketImpl?: typeof WebSocket;
 }
 
-const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+// Backing off to one try every 8 s, for 39.5 s in all: longer than the server keeps a dropped peer
+// (30 s, docs/protocol.md "Reconnection"), so any drop it would resume gets resumed, and a longer
+// one ends in a fresh join (onResumeFailed) instead of a silently dead room.
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000];
 
 export class SignalClient {
   private socket: WebSocket | null = null;
@@ -47,6 +50,7 @@ export class SignalClient {
   private resumeToken: string | null = null;
   private closedByUser = false;
   private attempts = 0;
+  private reconnecting = false;
   peerId: string | null = null;
 
   constructor(private readonly options: SignalClientOptions) {}
@@ -88,14 +92,23 @@ export class SignalClient {
     return new Promise((resolve, reject) => {
       const socket = new Impl(this.options.url);
       this.socket = socket;
-      socket.onopen = () => resolve();
-      socket.onerror = () => reject(new SignalError('disconnected', 'Cannot reach the meeting server'));
+      let opened = false;
+      const unreachable = () => new SignalError('disconnected', 'Cannot reach the meeting server');
+      socket.onopen = () => {
+        opened = true;
+        resolve();
+      };
+      socket.onerror = () => reject(unreachable());
       socket.onmessage = (event) => this.onMessage(String(event.data));
       socket.onclose = () => {
         if (this.socket !== socket) return;
         this.socket = null;
         this.failPending(new SignalError('disconnected', 'Connection lost'));
-        if (!this.closedByUser) void this.reconnect();
+        // A socket that never opened is one failed attempt, told to whoever called open() (connect
+        // or the reconnect loop). Starting another loop here would run two at once, each burning
+        // the other's attempts and opening sockets that replace each other.
+        if (!opened) reject(unreachable());
+        else if (!this.closedByUser) void this.reconnect();
       };
     });
   }
@@ -129,20 +142,27 @@ export class SignalClient {
   }
 
   private async reconnect(): Promise<void> {
-    while (!this.closedByUser && this.attempts < RECONNECT_DELAYS_MS.length) {
-      const delay = RECONNECT_DELAYS_MS[this.attempts++];
-      this.options.onStateChange?.('reconnecting');
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      if (this.closedByUser) return;
-      try {
-        await this.open();
-        await this.hello(true);
-        return;
-      } catch {
-        // next attempt
+    // One loop at a time: a socket of an attempt that opens and then drops ends up here too.
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    try {
+      while (!this.closedByUser && this.attempts < RECONNECT_DELAYS_MS.length) {
+        const delay = RECONNECT_DELAYS_MS[this.attempts++];
+        this.options.onStateChange?.('reconnecting');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (this.closedByUser) return;
+        try {
+          await this.open();
+          await this.hello(true);
+          return;
+        } catch {
+          // next attempt
+        }
       }
+      if (!this.closedByUser) this.options.onStateChange?.('closed');
+    } finally {
+      this.reconnecting = false;
     }
-    if (!this.closedByUser) this.options.onStateChange?.('closed');
   }
 
   private onMessage(text: string): void {

@@ -1,5 +1,8 @@
 import { strings } from '../../../i18n/strings';
 import type { MeetingState } from '../../../meeting/MeetingClient';
+import type { ReactionEmoji } from '../../../meeting/reactions';
+import { MoreMenu, type MoreMenuItem } from './MoreMenu';
+import { ReactionPicker } from './ReactionPicker';
 
 export type Panel = 'chat' | 'people' | null;
 
@@ -12,9 +15,13 @@ interface ControlBarProps {
   onCamera: () => void;
   onScreen: () => void;
   onHand: () => void;
+  /** Shows the reactions button when set. */
+  onReact?: (emoji: ReactionEmoji) => void;
   onPanel: (panel: Panel) => void;
   onLeave: () => void;
   onEnd: () => void;
+  /** Entries of the "More options" menu (settings, recording, …); no menu when empty. */
+  moreItems?: MoreMenuItem[];
 }
 
 function RoundButton({
@@ -63,9 +70,11 @@ export function ControlBar({
   onCamera,
   onScreen,
   onHand,
+  onReact,
   onPanel,
   onLeave,
   onEnd,
+  moreItems = [],
 }: ControlBarProps) {
   const { local } = state;
   return (
@@ -100,6 +109,7 @@ export function ControlBar({
         pressed={state.handRaised}
         onClick={onHand}
       />
+      {onReact && <ReactionPicker onReact={onReact} />}
       <RoundButton
         label={strings.room.chat}
         icon="bi-chat-left-text"
@@ -116,6 +126,7 @@ export function ControlBar({
         badge={isHost ? state.lobby.length : 0}
         onClick={() => onPanel(panel === 'people' ? null : 'people')}
       />
+      <MoreMenu items={moreItems} />
       <button type="button" className="btn btn-danger rounded-pill px-4 ms-2" onClick={onLeave}>
         <i className="bi bi-telephone-x-fill me-2" aria-hidden="true" />
         {strings.room.leave}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { strings } from '../../../i18n/strings';
 import type { MeetingClient } from '../../../meeting/MeetingClient';
 import { copyText } from '../../../ui/clipboard';
@@ -6,14 +6,22 @@ import { ChatPanel } from './ChatPanel';
 import { ControlBar, type Panel } from './ControlBar';
 import { TrackAudio } from './MediaElements';
 import { ParticipantsPanel } from './ParticipantsPanel';
+import { PresenceToasts } from './PresenceToasts';
+import { Stage } from './Stage';
+import type { LayoutMode } from './stageLayout';
 import { useMeeting } from './useMeeting';
-import { VideoTile, type TileProps } from './VideoTile';
+import { useReactions } from './useReactions';
+import { useRoomMedia } from './useRoomMedia';
 
 /** The meeting itself: the stage of tiles, remote audio, the control bar and side panels. */
 export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient; speakerDeviceId?: string }) {
   const state = useMeeting(client);
   const [panel, setPanel] = useState<Panel>(null);
   const [copied, setCopied] = useState(false);
+  const [layoutMode, setLayoutMode] = useState<LayoutMode>('grid');
+  const reactions = useReactions(client);
+  // Network quality, device settings and local recording (header items, More menu, dialog).
+  const media = useRoomMedia(client, speakerDeviceId);
   useEffect(() => client.markChatRead(panel === 'chat'), [client, panel]);
 
   // Meet's shortcuts: Ctrl/Cmd+D toggles the microphone, Ctrl/Cmd+E the camera.
@@ -31,19 +39,6 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
     return () => window.removeEventListener('keydown', onKey);
   }, [client]);
 
-  // Ask the SFU for the simulcast layer that fits the tiles: the full layer when one or two
-  // people fill the stage, the middle one in a grid (saves everyone's bandwidth and CPU).
-  const requestedLayers = useRef(new Map<string, boolean>());
-  const remoteCameras = state.remote.filter((t) => t.source === 'camera');
-  const large = state.peers.length <= 1;
-  useEffect(() => {
-    for (const track of remoteCameras) {
-      if (requestedLayers.current.get(track.consumerId) === large) continue;
-      requestedLayers.current.set(track.consumerId, large);
-      void client.setVideoVisibility(track.consumerId, true, large);
-    }
-  }, [client, remoteCameras, large]);
-
   const self = state.self;
   if (!self || !state.meeting) return null;
   const isModerator = self.role === 'host' || self.role === 'cohost';
@@ -52,59 +47,7 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
     Boolean(navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices) &&
     (state.meeting.settings.screenShare === 'everyone' || isModerator);
 
-  const tiles: (TileProps & { key: string })[] = [];
-  const screens: (TileProps & { key: string })[] = [];
-  const speaking = (peerId: string) => state.activeSpeaker === peerId;
-  if (state.local.screen && state.local.screenTrack) {
-    screens.push({
-      key: 'self-screen',
-      name: self.displayName,
-      video: state.local.screenTrack,
-      micMuted: false,
-      speaking: false,
-      isSelf: true,
-      isScreen: true,
-    });
-  }
-  tiles.push({
-    key: 'self',
-    name: self.displayName,
-    video: state.local.cameraTrack,
-    micMuted: !state.local.mic,
-    speaking: speaking(self.peerId),
-    isSelf: true,
-    handRaised: state.handRaised,
-  });
-  for (const peer of state.peers) {
-    const camera = state.remote.find((t) => t.peerId === peer.peerId && t.source === 'camera');
-    const screen = state.remote.find((t) => t.peerId === peer.peerId && t.source === 'screen');
-    if (screen)
-      screens.push({
-        key: `${peer.peerId}-screen`,
-        name: peer.displayName,
-        video: screen.track,
-        videoPaused: screen.paused,
-        micMuted: false,
-        speaking: false,
-        isScreen: true,
-      });
-    tiles.push({
-      key: peer.peerId,
-      name: peer.displayName,
-      video: camera?.track ?? null,
-      videoPaused: camera?.paused,
-      micMuted: peer.muted.audio,
-      speaking: speaking(peer.peerId),
-      handRaised: peer.handRaised,
-      reconnecting: peer.connection === 'reconnecting',
-    });
-  }
   const audio = state.remote.filter((t) => t.kind === 'audio' && !t.paused);
-  const columns = Math.min(4, Math.ceil(Math.sqrt(tiles.length)));
-  const rows = Math.ceil(tiles.length / columns);
-  // 16:9 tiles that fit the height left between the header and the controls (about 12rem with a banner), so
-  // a lone tile never runs under the control bar.
-  const gridMaxWidth = `calc((100vh - 12rem - ${screens.length > 0 ? '60vh' : '0px'}) * ${((16 / 9) * columns) / rows})`;
 
   const copyLink = async () => {
     await copyText(`${window.location.origin}/m/${state.meeting!.code}`);
@@ -118,9 +61,26 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
       <header className="d-flex align-items-center gap-3 px-3 py-2">
         <h1 className="h6 m-0 text-truncate">{state.meeting.title}</h1>
         <span className="text-white-50 small meeting-code text-nowrap">{state.meeting.code}</span>
+        {media.header}
+        <div className="btn-group btn-group-sm ms-auto flex-shrink-0" role="group" aria-label={strings.room.layout}>
+          {(['grid', 'speaker'] as const).map((mode) => (
+            <button
+              key={mode}
+              type="button"
+              className={`btn ${layoutMode === mode ? 'btn-light' : 'btn-outline-light'}`}
+              aria-label={mode === 'grid' ? strings.room.gridView : strings.room.speakerView}
+              title={mode === 'grid' ? strings.room.gridView : strings.room.speakerView}
+              aria-pressed={layoutMode === mode}
+              onClick={() => setLayoutMode(mode)}
+              data-testid={`layout-${mode}`}
+            >
+              <i className={`bi ${mode === 'grid' ? 'bi-grid-3x3-gap' : 'bi-person-square'}`} aria-hidden="true" />
+            </button>
+          ))}
+        </div>
         <button
           type="button"
-          className="btn btn-sm btn-outline-light rounded-pill ms-auto text-nowrap"
+          className="btn btn-sm btn-outline-light rounded-pill text-nowrap"
           aria-label={copied ? strings.room.linkCopied : strings.room.copyLink}
           onClick={() => void copyLink()}
         >
@@ -157,31 +117,19 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
         </div>
       )}
       <div className="d-flex flex-grow-1 overflow-hidden position-relative">
-        <main className="stage flex-grow-1 d-flex flex-column gap-2 p-2 overflow-auto">
-          {screens.map(({ key, ...tile }) => (
-            <div key={key} className="screen-stage">
-              <VideoTile {...tile} />
-            </div>
-          ))}
-          <div
-            className="tile-grid w-100 mx-auto"
-            style={
-              screens.length > 0
-                ? // With a shared screen on stage, people become a strip of small tiles below it.
-                  { gridAutoFlow: 'column', gridAutoColumns: '12rem', justifyContent: 'center', overflowX: 'auto' }
-                : { gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, maxWidth: gridMaxWidth }
-            }
-          >
-            {tiles.map(({ key, ...tile }) => (
-              <VideoTile key={key} {...tile} />
-            ))}
-          </div>
-          {state.peers.length === 0 && <p className="text-center text-white-50 small mt-2">{strings.room.aloneHint}</p>}
-        </main>
+        <Stage state={state} client={client} mode={layoutMode} reactions={reactions} sideWidth={panel ? 356 : 0} />
+        <PresenceToasts client={client} />
         {panel && (
           <aside className="side bg-body text-body rounded-3 m-2">
             {panel === 'chat' ? (
-              <ChatPanel messages={state.chat} selfId={self.peerId} onSend={(text) => client.sendChat(text)} />
+              <ChatPanel
+                messages={state.chat}
+                selfId={self.peerId}
+                onSend={(text) => client.sendChat(text)}
+                canModerate={isModerator}
+                onEdit={(id, text) => client.editChat(id, text)}
+                onDelete={(id) => client.deleteChat(id)}
+              />
             ) : (
               <ParticipantsPanel
                 state={state}
@@ -199,7 +147,7 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
         )}
       </div>
       {audio.map((track) => (
-        <TrackAudio key={track.consumerId} track={track.track} sinkId={speakerDeviceId} />
+        <TrackAudio key={track.consumerId} track={track.track} sinkId={media.speakerDeviceId} />
       ))}
       <ControlBar
         state={state}
@@ -210,10 +158,13 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
         onCamera={run(() => client.setCameraEnabled(!state.local.camera))}
         onScreen={run(() => (state.local.screen ? client.stopScreenShare() : client.startScreenShare()))}
         onHand={run(() => client.setHandRaised(!state.handRaised))}
+        onReact={(emoji) => client.react(emoji)}
         onPanel={setPanel}
         onLeave={run(() => client.leave())}
         onEnd={run(() => client.endMeeting())}
+        moreItems={media.menuItems}
       />
+      {media.dialogs}
     </div>
   );
 }
