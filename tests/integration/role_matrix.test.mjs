@@ -269,6 +269,15 @@ describe('role x method table (docs/protocol.md)', () => {
       if (response.ok) room.ended = true;
       return response;
     },
+    'recording.start': (actor) => {
+      cleanup(() => room.host.request('recording.stop'));
+      return actor.request('recording.start');
+    },
+    'recording.stop': async (actor) => {
+      await room.host.call('recording.start');
+      cleanup(() => room.host.request('recording.stop'));
+      return actor.request('recording.stop');
+    },
     getRouterRtpCapabilities: (actor) => actor.request('getRouterRtpCapabilities', {}),
     createTransport: async (actor) => {
       const response = await actor.request('createTransport', { direction: 'send' });

@@ -48,6 +48,15 @@ auth::PasswordHashParams hashParams(const Config& config) {
 
 }  // namespace
 
+// Recordings live next to the database, the server's one data directory: "sqlite://./data/x.db"
+// -> "./data/recordings". An in-memory database has none; the default data dir then serves.
+std::string recordingsDirFor(const std::string& databaseUrl) {
+  constexpr std::string_view kFilePrefix = "sqlite://";
+  if (!databaseUrl.starts_with(kFilePrefix)) return "data/recordings";
+  const auto parent = std::filesystem::path(databaseUrl.substr(kFilePrefix.size())).parent_path();
+  return (parent.empty() ? std::filesystem::path("recordings") : parent / "recordings").string();
+}
+
 int runServer(Config config) {
   spdlog::set_level(spdlog::level::from_str(config.logLevel));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
@@ -133,6 +142,7 @@ int runServer(Config config) {
   mediaGauge("fluxmeet_media_unknown_tuple_total", "Datagrams from addresses no transport validated", &Published::unknownTuple);
   signal::SignalingOptions signalingOptions;
   signalingOptions.reconnectGrace = std::chrono::milliseconds(config.reconnectGraceMs);
+  signalingOptions.recordingsDir = recordingsDirFor(config.databaseUrl);
   signal::SignalingServer signaling(io, *database, jwt, metrics, signalingOptions, mediaPlane->get(), &mediaEvents);
   server.setWebSocketHandler("/ws", &signaling);
   if (std::filesystem::is_regular_file(std::filesystem::path(config.webRoot) / "index.html")) {

@@ -18,10 +18,15 @@ std::optional<MediaKind> parseMediaKind(std::string_view name) {
 }
 
 Room::Room(store::Store& store, store::Meeting meeting, RateLimiter& passcodeLimiter,
-           media::worker::MediaPlane* media)
-    : store_(store), meeting_(std::move(meeting)), passcodeLimiter_(passcodeLimiter), mediaPlane_(media) {}
+           media::worker::MediaPlane* media, RecordingService* recording)
+    : store_(store),
+      meeting_(std::move(meeting)),
+      passcodeLimiter_(passcodeLimiter),
+      mediaPlane_(media),
+      recordingService_(recording) {}
 
-Room::~Room() = default;
+// The room closes: its files are finalized while its Router still exists.
+Room::~Room() { stopRecording({}, false); }
 
 const Peer* Room::findPeer(const std::string& peerId) const {
   auto it = peers_.find(peerId);
@@ -151,6 +156,7 @@ nlohmann::json Room::snapshot(const std::string& peerId) {
       {"routerRtpCapabilities",
        mediaPlane_ ? media::ortc::toJson(mediaPlane_->routerCapabilities()) : nlohmann::json(nullptr)},
       {"chat", {{"messages", messages}, {"hasMore", hasMore}}},
+      {"recording", recordingJson()},
   };
   if (self) {
     view["you"] = {{"peerId", self->peerId}, {"role", store::roleName(self->role)}, {"displayName", self->displayName}};

@@ -96,6 +96,10 @@ Result<std::unique_ptr<RoomMedia>> RoomMedia::create(media::worker::MediaPlane& 
   return std::unique_ptr<RoomMedia>(new RoomMedia(plane, index, std::move(routerId)));
 }
 
+Result<void> RoomMedia::withRouter(const std::function<Result<void>(Router&)>& task) {
+  return onRouter([&task](Router& router) { return task(router); });
+}
+
 RoomMedia::RoomMedia(media::worker::MediaPlane& plane, size_t workerIndex, std::string routerId)
     : plane_(plane), worker_(plane.worker(workerIndex)), workerIndex_(workerIndex), routerId_(std::move(routerId)) {}
 

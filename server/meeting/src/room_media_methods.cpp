@@ -97,6 +97,8 @@ Result<json> Room::produce(const std::string& peerId, const json& data) {
     broadcast("peer.updated", peerJson(peer));
   }
   broadcast("producer.new", producerJson(*produced), peerId);
+  // A failed sink (say, a codec the recorder cannot write) must not fail the producer.
+  if (recording_) (void)recording_->addProducer(*produced);
   return json{{"id", produced->id}, {"paused", produced->paused}};
 }
 
@@ -110,6 +112,7 @@ Result<json> Room::closeProducer(const std::string& peerId, const json& data) {
 }
 
 void Room::announceProducerClosed(const ProducerInfo& producer) {
+  if (recording_) recording_->removeProducer(producer.id);
   broadcast("producer.closed", {{"producerId", producer.id}, {"peerId", producer.peerId}}, producer.peerId);
 }
 

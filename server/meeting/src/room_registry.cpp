@@ -4,9 +4,11 @@
 
 namespace fluxmeet::meeting {
 
-RoomRegistry::RoomRegistry(store::Store& store, media::worker::MediaPlane* media, Clock::duration emptyGrace)
+RoomRegistry::RoomRegistry(store::Store& store, media::worker::MediaPlane* media, Clock::duration emptyGrace,
+                           RecordingService* recording)
     : store_(store),
       media_(media),
+      recording_(recording),
       emptyGrace_(emptyGrace),
       passcodeLimiter_(kPasscodeAttemptsPerMinute, std::chrono::minutes(1)) {}
 
@@ -24,7 +26,7 @@ Result<nlohmann::json> RoomRegistry::join(const std::string& code, const JoinReq
       if (meeting.error().code == ErrorCode::NotFound) return makeError(ErrorCode::NotFound, "no meeting with that code");
       return meeting.error();
     }
-    auto created = std::make_unique<Room>(store_, std::move(*meeting), passcodeLimiter_, media_);
+    auto created = std::make_unique<Room>(store_, std::move(*meeting), passcodeLimiter_, media_, recording_);
     it = rooms_.emplace(code, Entry{std::move(created), std::nullopt}).first;
   }
   Room* target = it->second.room.get();

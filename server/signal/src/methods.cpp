@@ -184,6 +184,10 @@ const MethodSpec kMethods[] = {
     {"meeting.unlock", &kEmpty, Needs::Room,
      [](MethodContext& c, const json&) { return room(c).setLocked(self(c), false); }},
     {"meeting.end", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).end(self(c)); }},
+    {"recording.start", &kEmpty, Needs::Room,
+     [](MethodContext& c, const json&) { return room(c).recordingStart(self(c)); }},
+    {"recording.stop", &kEmpty, Needs::Room,
+     [](MethodContext& c, const json&) { return room(c).recordingStop(self(c)); }},
     {"meeting.updateSettings", &kSettings, Needs::Room,
      [](MethodContext& c, const json& d) {
        meeting::SettingsChange change{.waitingRoom = http::optionalField<bool>(d, "waitingRoom"),

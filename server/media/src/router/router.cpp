@@ -166,6 +166,50 @@ Result<void> Router::setProducerPaused(const std::string& producerId, bool pause
   return {};
 }
 
+Result<void> Router::attachTap(const std::string& producerId, RtpTap& tap, std::optional<size_t> spatialLayer) {
+  const auto it = producers_.find(producerId);
+  if (it == producers_.end()) return makeError(ErrorCode::NotFound, "no such producer", "producerId");
+  ProducerEntry& entry = *it->second;
+  if (spatialLayer && *spatialLayer >= entry.producer->streamCount()) {
+    return makeError(ErrorCode::ValidationFailed, "no such encoding", "spatialLayer");
+  }
+  for (const auto& attached : entry.taps) {
+    if (attached.tap == &tap) return makeError(ErrorCode::Conflict, "tap already attached");
+  }
+  const auto now = Clock::now();
+  if (entry.taps.empty()) {
+    // Until the timer has seen packets, start with the highest encoding there is.
+    entry.tapStream = entry.producer->streamCount() - 1;
+    updateTapStream(entry, now);
+  }
+  entry.taps.push_back({&tap, spatialLayer});
+  sendKeyframeRequest(entry, spatialLayer.value_or(entry.tapStream), now);
+  return {};
+}
+
+void Router::detachTap(const std::string& producerId, RtpTap& tap) {
+  const auto it = producers_.find(producerId);
+  if (it == producers_.end()) return;
+  std::erase_if(it->second->taps, [&tap](const auto& attached) { return attached.tap == &tap; });
+}
+
+Result<void> Router::requestTapKeyframe(const std::string& producerId, const RtpTap& tap) {
+  const auto it = producers_.find(producerId);
+  if (it == producers_.end()) return makeError(ErrorCode::NotFound, "no such producer", "producerId");
+  ProducerEntry& entry = *it->second;
+  for (const auto& attached : entry.taps) {
+    if (attached.tap != &tap) continue;
+    sendKeyframeRequest(entry, attached.layer.value_or(entry.tapStream), Clock::now());
+    return {};
+  }
+  return makeError(ErrorCode::NotFound, "tap not attached");
+}
+
+size_t Router::tapCount(const std::string& producerId) const {
+  const auto it = producers_.find(producerId);
+  return it == producers_.end() ? 0 : it->second->taps.size();
+}
+
 bool Router::canConsume(const std::string& producerId, const ortc::RtpCapabilities& deviceCapabilities) const {
   const auto it = producers_.find(producerId);
   return it != producers_.end() && ortc::canConsume(it->second->producer->consumableParameters(), deviceCapabilities);

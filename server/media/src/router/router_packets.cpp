@@ -15,6 +15,10 @@ namespace {
 constexpr auto kReportInterval = std::chrono::seconds(1);
 constexpr auto kSpeakerInterval = std::chrono::milliseconds(300);
 
+int64_t arrivalNs(Clock::time_point now) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+}
+
 }  // namespace
 
 std::optional<std::pair<Router::ProducerEntry*, size_t>> Router::matchProducer(TransportEntry& entry,
@@ -50,6 +54,9 @@ void Router::onTransportRtp(transport::WebRtcTransport& transport, rtp::RtpPacke
     if (const auto level = packet.findExtension(id); level && !level->empty()) speakers_.addLevel(&producer, (*level)[0]);
   }
   for (Consumer* consumer : producerEntry->consumers) consumer->forward(packet, streamIndex, now);
+  for (const auto& tap : producerEntry->taps) {
+    if (streamIndex == tap.layer.value_or(producerEntry->tapStream)) tap.tap->onRtp(packet, arrivalNs(now));
+  }
 }
 
 void Router::onTransportRtcp(transport::WebRtcTransport& transport, const rtcp::RtcpCompound& compound,
@@ -62,7 +69,13 @@ void Router::onTransportRtcp(transport::WebRtcTransport& transport, const rtcp::
         if (auto report = rtcp::SenderReportView::parse(packet)) {
           const auto info = report->senderInfo();
           if (const auto it = entry->producerStreams.find(info.ssrc); it != entry->producerStreams.end()) {
-            it->second.first->producer->receiveSenderReport(info.ssrc, info.ntpTimestamp, info.rtpTimestamp, now);
+            auto [producerEntry, streamIndex] = it->second;
+            producerEntry->producer->receiveSenderReport(info.ssrc, info.ntpTimestamp, info.rtpTimestamp, now);
+            for (const auto& tap : producerEntry->taps) {
+              if (streamIndex == tap.layer.value_or(producerEntry->tapStream)) {
+                tap.tap->onSenderReport(info, arrivalNs(now));
+              }
+            }
           }
           for (size_t i = 0; i < report->reportCount(); ++i) {
             const auto block = report->reportBlock(i);
@@ -145,6 +158,9 @@ void Router::onTimer(Clock::time_point now) {
     if (const auto* speaker = static_cast<const Producer*>(speakers_.evaluate())) {
       listener_.onActiveSpeaker(id_, speaker->id());
     }
+    for (auto& [id, producer] : producers_) {
+      if (!producer->taps.empty()) updateTapStream(*producer, now);
+    }
     for (auto& [id, consumer] : consumers_) {
       const auto producer = producers_.find(consumer->producerId());
       const auto* entry = entryOf(consumer->transport());
@@ -156,6 +172,20 @@ void Router::onTimer(Clock::time_point now) {
   if (now - lastReports_ >= kReportInterval) {
     lastReports_ = now;
     sendReports(now);
+  }
+}
+
+void Router::updateTapStream(ProducerEntry& entry, Clock::time_point now) {
+  // Record the best picture there is: the highest encoding still flowing. A switch changes the
+  // SSRC the tap sees; it needs a keyframe of the new encoding to go on.
+  const Producer& producer = *entry.producer;
+  for (size_t i = producer.streamCount(); i-- > 0;) {
+    if (!producer.stream(i).active(now)) continue;
+    if (i != entry.tapStream) {
+      entry.tapStream = i;
+      sendKeyframeRequest(entry, i, now);
+    }
+    return;
   }
 }
 

@@ -7,6 +7,8 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -25,6 +27,7 @@
 #include "fluxmeet/media/ortc/default_codecs.hpp"
 #include "fluxmeet/media/ortc/ortc.hpp"
 #include "fluxmeet/media/rtcp/feedback.hpp"
+#include "fluxmeet/media/rtcp/sender_report.hpp"
 #include "fluxmeet/media/rtp/sequence_number.hpp"
 #include "fluxmeet/media/worker/media_worker.hpp"
 
@@ -576,6 +579,80 @@ TEST_F(SfuLoopbackTest, SecondSubscriberSwitchingInsideTheKeyframeRateLimitStill
       << "the consumer waits forever for a keyframe nobody asked for";
   ASSERT_NO_FATAL_FAILURE(expectContinuous(subscribers_[0]->videoPackets, "video"));
   ASSERT_NO_FATAL_FAILURE(expectPictureIdsContinuous(subscribers_[0]->videoPackets));
+}
+
+
+// A recorder-like reader of a producer (router::RtpTap): called on the worker thread.
+struct CountingTap : router::RtpTap {
+  void onRtp(const rtp::RtpPacketView& packet, int64_t arrivalNs) override {
+    ++packets;
+    lastSsrc = packet.ssrc();
+    lastArrivalNs = arrivalNs;
+  }
+  void onSenderReport(const rtcp::SenderInfo& report, int64_t) override {
+    ++senderReports;
+    lastReportSsrc = report.ssrc;
+  }
+  std::atomic<size_t> packets{0};
+  std::atomic<uint32_t> lastSsrc{0};
+  std::atomic<int64_t> lastArrivalNs{0};
+  std::atomic<size_t> senderReports{0};
+  std::atomic<uint32_t> lastReportSsrc{0};
+};
+
+TEST_F(SfuLoopbackTest, TapReadsTheHighestActiveLayerItsSenderReportsAndAsksForKeyframes) {
+  CountingTap video;
+  CountingTap audio;
+  CountingTap pinned;
+  ASSERT_TRUE(onRouter([&](router::Router& router) { return router.attachTap("video", video); }));
+  ASSERT_TRUE(onRouter([&](router::Router& router) { return router.attachTap("audio", audio); }));
+  ASSERT_TRUE(onRouter([&](router::Router& router) { return router.attachTap("video", pinned, 0); }));
+  EXPECT_FALSE(onRouter([&](router::Router& router) { return router.attachTap("video", video); }))
+      << "one tap, one attachment";
+  EXPECT_FALSE(onRouter([&](router::Router& router) { return router.attachTap("nope", video); }));
+  EXPECT_FALSE(onRouter([&](router::Router& router) { return router.attachTap("video", pinned, 3); }));
+  ASSERT_TRUE(pumpUntil([&] { return video.packets > 50 && audio.packets > 20 && pinned.packets > 20; }));
+  EXPECT_EQ(video.lastSsrc.load(), 0x11110002u) << "the highest layer";
+  EXPECT_EQ(pinned.lastSsrc.load(), 0x11110000u) << "the layer asked for";
+  EXPECT_EQ(audio.lastSsrc.load(), 0x22220000u);
+  EXPECT_NEAR(static_cast<double>(video.lastArrivalNs.load()),
+              static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      Clock::now().time_since_epoch()).count()),
+              1e9);
+
+  // Sender reports of the tapped encoding reach the tap; those of other layers do not.
+  for (uint32_t ssrc : {0x11110002u, 0x11110001u}) {
+    std::array<uint8_t, 28> report{};
+    rtcp::SenderInfo info{.ssrc = ssrc, .ntpTimestamp = 1ull << 32, .rtpTimestamp = 90000};
+    auto size = rtcp::writeSenderReport(report, info, {});
+    ASSERT_TRUE(size);
+    ASSERT_TRUE(publisher_.client->sendRtcp(std::span(report.data(), *size)));
+  }
+  ASSERT_TRUE(pumpUntil([&] { return video.senderReports > 0; }));
+  pumpFor(50ms);
+  EXPECT_EQ(video.senderReports.load(), 1u);
+  EXPECT_EQ(video.lastReportSsrc.load(), 0x11110002u);
+  EXPECT_EQ(pinned.senderReports.load(), 0u);
+
+  // Keyframe requests go through the router's per-stream limiter, for the tapped layer.
+  ASSERT_TRUE(pumpUntil([&] { return plis_.empty() || Clock::now() - plis_.back().second > 400ms; }));
+  const size_t before = plisFor(2);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(onRouter([&](router::Router& router) { return router.requestTapKeyframe("video", video); }));
+  }
+  ASSERT_TRUE(pumpUntil([&] { return plisFor(2) > before; }));
+  pumpFor(50ms);
+  EXPECT_EQ(plisFor(2), before + 1);
+
+  onRouter([&](router::Router& router) { router.detachTap("video", video); });
+  EXPECT_EQ(onRouter([&](router::Router& router) { return router.tapCount("video"); }), 1u);
+  const size_t after = video.packets;
+  pumpFor(100ms);
+  EXPECT_EQ(video.packets.load(), after) << "detached: nothing more";
+  EXPECT_FALSE(onRouter([&](router::Router& router) { return router.requestTapKeyframe("video", video); }));
+  // Closing the producer drops its taps.
+  onRouter([&](router::Router& router) { router.closeProducer("audio"); });
+  EXPECT_EQ(onRouter([&](router::Router& router) { return router.tapCount("audio"); }), 0u);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "fluxmeet/meeting/room_media.hpp"
+#include "fluxmeet/meeting/room_recording.hpp"
 // Room: one live meeting. Owns the peers (by peerId), their roles, hand and mute flags, the
 // lobby queue and the bans; writes history and chat through the Store; reaches connections only
 // through PeerSink. Runs on the control event loop (no locks). Every method that a client calls
@@ -71,8 +72,9 @@ class Room {
   static constexpr int kSnapshotChatMessages = 50;
 
   // `media` may be null (no media plane): media methods then answer Unavailable.
+  // `recording` may be null too: recording.start then answers Unavailable.
   Room(store::Store& store, store::Meeting meeting, RateLimiter& passcodeLimiter,
-       media::worker::MediaPlane* media = nullptr);
+       media::worker::MediaPlane* media = nullptr, RecordingService* recording = nullptr);
   ~Room();
   Room(const Room&) = delete;
   Room& operator=(const Room&) = delete;
@@ -119,6 +121,12 @@ class Room {
 
   bool ended() const { return ended_; }
 
+  // Recording (room_recording_methods.cpp), hosts and co-hosts: every producer of the meeting
+  // is recorded while it runs; everyone sees recording.started / recording.stopped.
+  Result<nlohmann::json> recordingStart(const std::string& peerId);
+  Result<nlohmann::json> recordingStop(const std::string& peerId);
+  bool recording() const { return recording_ != nullptr; }
+
   // Media (room_media_methods.cpp): the mediasoup-client flow of docs/protocol.md. Each checks
   // that the peer has joined and owns what it names.
   Result<nlohmann::json> routerRtpCapabilities(const std::string& peerId);
@@ -157,6 +165,9 @@ class Room {
   void applyMute(Peer& peer, MediaKind kind, bool muted);
   void closeMediaOf(const std::string& peerId);
   void announceProducerClosed(const ProducerInfo& producer);
+  nlohmann::json recordingJson() const;
+  // Finalizes the files; tells everyone unless the room is going away. `by` empty: the server.
+  void stopRecording(const std::string& by, bool notify);
 
   store::Store& store_;
   store::Meeting meeting_;
@@ -169,6 +180,8 @@ class Room {
   bool ended_ = false;
   media::worker::MediaPlane* mediaPlane_ = nullptr;
   std::unique_ptr<RoomMedia> media_;  // created by the first media request
+  RecordingService* recordingService_ = nullptr;
+  std::unique_ptr<RoomRecording> recording_;  // while recording; stopped before media_ goes
 };
 
 }  // namespace fluxmeet::meeting

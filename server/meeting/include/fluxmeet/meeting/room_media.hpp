@@ -6,6 +6,7 @@
 //
 // Threading: the control thread (the Room's). Each call runs its Router work on the worker with
 // MediaWorker::invoke(), which answers within one packet batch.
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -64,6 +65,10 @@ class RoomMedia {
   std::vector<ProducerInfo> closePeer(const std::string& peerId);
   std::vector<ProducerInfo> producers() const;
   std::vector<ProducerInfo> producersOf(const std::string& peerId, MediaSource source) const;
+
+  // Runs `task` on the meeting's worker with its Router (recording attaches its taps so);
+  // Unavailable when the router is gone.
+  Result<void> withRouter(const std::function<Result<void>(media::router::Router&)>& task);
 
   // Asynchronous events from the worker, already on the control thread: who to tell.
   std::optional<std::string> forgetConsumer(const std::string& consumerId);

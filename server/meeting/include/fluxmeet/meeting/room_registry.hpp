@@ -25,8 +25,9 @@ class RoomRegistry {
   using Clock = std::chrono::steady_clock;
 
   // `media` may be null: rooms then have no media plane. `emptyGrace` zero: empty rooms go at once.
+  // `recording` may be null: no recording. It must outlive the registry.
   explicit RoomRegistry(store::Store& store, media::worker::MediaPlane* media = nullptr,
-                        Clock::duration emptyGrace = Clock::duration::zero());
+                        Clock::duration emptyGrace = Clock::duration::zero(), RecordingService* recording = nullptr);
 
   Room* find(const std::string& code);
   // Finds the meeting (NotFound when unknown or deleted), creates its room if needed and joins.
@@ -48,6 +49,7 @@ class RoomRegistry {
 
   store::Store& store_;
   media::worker::MediaPlane* media_;
+  RecordingService* recording_;
   Clock::duration emptyGrace_;
   RateLimiter passcodeLimiter_;
   std::map<std::string, Entry> rooms_;

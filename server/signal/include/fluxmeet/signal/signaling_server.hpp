@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <string>
 
 #include "fluxmeet/auth/jwt.hpp"
 #include "fluxmeet/http/metrics.hpp"
@@ -23,6 +24,8 @@ struct SignalingOptions {
   std::size_t queueBytes = 4 * 1024 * 1024;
   std::size_t missedNotifications = 256;  // buffered while reconnecting; more -> fresh snapshot
   int maxInvalidMessages = 10;
+  // Where recording.start writes (<dir>/<meeting code>/<start time>/); empty: no recording.
+  std::string recordingsDir;
 };
 
 class SignalingCore;

@@ -21,6 +21,7 @@
 #include "fluxmeet/media/router/active_speaker.hpp"
 #include "fluxmeet/media/router/consumer.hpp"
 #include "fluxmeet/media/router/producer.hpp"
+#include "fluxmeet/media/router/rtp_tap.hpp"
 #include "fluxmeet/media/transport/webrtc_transport.hpp"
 
 namespace fluxmeet::media::router {
@@ -99,6 +100,15 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
   Result<void> setPreferredLayers(const std::string& consumerId, size_t spatial, std::optional<uint8_t> temporal);
   Result<void> requestConsumerKeyframe(const std::string& consumerId);
 
+  // Taps (rtp_tap.hpp): `tap` reads the producer's packets until detached or the producer closes.
+  // `spatialLayer` pins the encoding (0 = lowest); unset follows the highest active one. Video
+  // taps get a keyframe request at once. Changes the tap list only here, never per packet.
+  Result<void> attachTap(const std::string& producerId, RtpTap& tap, std::optional<size_t> spatialLayer = {});
+  void detachTap(const std::string& producerId, RtpTap& tap);
+  // PLI to the publisher for the encoding `tap` reads, through the per-stream rate limit.
+  Result<void> requestTapKeyframe(const std::string& producerId, const RtpTap& tap);
+  size_t tapCount(const std::string& producerId) const;
+
   bool canConsume(const std::string& producerId, const ortc::RtpCapabilities& deviceCapabilities) const;
 
   // Periodic work: transport timers (every call), RTCP reports, layers and speakers.
@@ -117,6 +127,12 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
     std::unique_ptr<Producer> producer;
     TransportEntry* transport = nullptr;
     std::vector<Consumer*> consumers;
+    struct Tap {
+      RtpTap* tap = nullptr;
+      std::optional<size_t> layer;  // pinned encoding, else tapStream
+    };
+    std::vector<Tap> taps;
+    size_t tapStream = 0;  // the highest active encoding, updated by the timer
   };
   struct TransportEntry {
     std::unique_ptr<transport::WebRtcTransport> transport;
@@ -142,6 +158,7 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
   std::optional<std::pair<ProducerEntry*, size_t>> matchProducer(TransportEntry& entry, rtp::RtpPacketView& packet);
   void sendKeyframeRequest(ProducerEntry& producer, size_t streamIndex, Clock::time_point now);
   void sendReports(Clock::time_point now);
+  void updateTapStream(ProducerEntry& producer, Clock::time_point now);
   void handleFeedback(TransportEntry& entry, const rtcp::RtcpPacket& packet);
   Consumer* consumerBySsrc(uint32_t ssrc);
   void removeConsumer(const std::string& consumerId, bool notify);
