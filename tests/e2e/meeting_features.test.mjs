@@ -1,7 +1,8 @@
 // The meeting room's features as the people in it see them, two on desktops and one on a phone
 // (real Chromium, fake camera and microphone, the real server): join and leave toasts, reactions,
 // pinning and speaker view, chat edits and deletions, the device settings dialog from the More
-// menu, the network quality bars, and a local recording that downloads a real WebM file.
+// menu, the network quality bars, a local recording that downloads a real WebM file, and a server
+// recording that everyone sees.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
@@ -242,6 +243,25 @@ describe('meeting room features', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     assert.ok(bytes.length > 10 * 1024, `the recording has ${bytes.length} bytes`);
     assert.equal(bytes.subarray(0, 4).toString('hex'), '1a45dfa3', 'the file starts with the EBML (WebM) magic');
     await badge.waitFor({ state: 'detached' });
+  });
+
+  test('a server recording started from the More menu shows REC to everyone until stopped', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const others = [gina, pia];
+    await host.page.getByTestId('more-menu').click();
+    await host.page.getByTestId('server-record-start').click();
+    for (const person of [host, ...others]) await person.page.getByTestId('server-recording').waitFor();
+    // The others are told who started it; only hosts and co-hosts get the menu entry.
+    await gina.page.getByTestId('server-recording-notice').getByText(`${host.name} started recording this meeting`).waitFor();
+    await gina.page.getByTestId('more-menu').click();
+    await gina.page.getByTestId('device-settings-open').waitFor();
+    assert.equal(await gina.page.getByTestId('server-record-start').count(), 0, 'a participant can start a server recording');
+    await gina.page.keyboard.press('Escape');
+    await screenshot(gina.page, 'meeting-features-server-recording');
+
+    await host.page.getByTestId('more-menu').click();
+    await host.page.getByTestId('server-record-stop').click();
+    for (const person of [host, ...others]) await person.page.getByTestId('server-recording').waitFor({ state: 'detached' });
+    await gina.page.getByTestId('server-recording-notice').getByText(`${host.name} stopped recording this meeting`).waitFor();
   });
 
   test('a leave toast tells the others who left', { timeout: TEST_TIMEOUT_MS }, async () => {

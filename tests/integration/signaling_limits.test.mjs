@@ -18,6 +18,18 @@ async function createMeeting(server, token) {
   return response.json.code;
 }
 
+// Sends `count` requests at once; splits them by whether the server let them through (anything but
+// rate_limited: the call itself may still fail, e.g. not_found).
+async function flood(client, count, method, dataFor) {
+  const sent = Array.from({ length: count }, (_, i) => dataFor(i));
+  const answers = await Promise.all(sent.map((data) => client.request(method, data, { timeoutMs: 120_000 })));
+  const results = answers.map((answer, i) => ({ answer, data: answer.ok ? answer.data : sent[i] }));
+  return {
+    accepted: results.filter(({ answer }) => answer.ok || answer.error.code !== 'rate_limited'),
+    refused: results.filter(({ answer }) => !answer.ok && answer.error.code === 'rate_limited'),
+  };
+}
+
 describe('signaling limits', () => {
   let server;
   const users = [];
@@ -49,16 +61,25 @@ describe('signaling limits', () => {
 
   it('chat beyond the burst is refused, not stored, not broadcast, and the socket stays open', async () => {
     const [a, b] = await meetingOf(2);
-    for (let i = 0; i < CHAT_BURST; i += 1) await a.call('chat.send', { text: `message ${i}` });
-    const refused = await a.expectError('chat.send', { text: 'one too many' }, 'rate_limited');
-    assert.match(refused.message, /try again in \d+ s/);
-    // Refusals are not protocol mistakes: many of them do not get the peer disconnected.
-    for (let i = 0; i < 15; i += 1) await a.expectError('chat.send', { text: 'still too many' }, 'rate_limited');
+    // Far more than the burst, all at once: tokens refill while the server works through them
+    // (slowly under the sanitizers), so only "at least the burst passes, many are refused" holds.
+    const { accepted, refused } = await flood(a, CHAT_BURST + 40, 'chat.send', (i) => ({ text: `message ${i}` }));
+    assert.ok(accepted.length >= CHAT_BURST, `${accepted.length} accepted`);
+    // More refusals than the 10 invalid messages that get a socket closed: they are not mistakes.
+    assert.ok(refused.length > 10, `${refused.length} refused`);
+    for (const { answer } of refused) {
+      assert.equal(answer.error.code, 'rate_limited');
+      assert.match(answer.error.message, /try again in \d+ s/);
+    }
     const history = await b.call('chat.history', { limit: 100 });
-    assert.equal(history.messages.length, CHAT_BURST);
-    assert.ok(!history.messages.some((m) => m.text.includes('too many')));
+    assert.deepEqual(
+      history.messages.map((m) => m.text).sort(),
+      accepted.map(({ data }) => data.text).sort(),
+      'exactly the accepted messages are stored',
+    );
     await settle(100);
-    assert.ok(!b.has('chat.message', (m) => m.text.includes('too many')));
+    const refusedTexts = new Set(refused.map(({ data }) => data.text));
+    assert.ok(!b.has('chat.message', (m) => refusedTexts.has(m.text)), 'a refused message reached the others');
     // Other peers have budgets of their own, and other methods still work for the flooder.
     await b.call('chat.send', { text: 'my turn' });
     await a.waitFor('chat.message', (m) => m.text === 'my turn');
@@ -67,24 +88,23 @@ describe('signaling limits', () => {
 
   it('reactions beyond the burst are refused and not fanned out', async () => {
     const [a, b] = await meetingOf(2);
-    for (let i = 0; i < REACTION_BURST; i += 1) await a.call('reaction', { emoji: '🎉' });
-    await a.expectError('reaction', { emoji: '🎉' }, 'rate_limited');
-    for (let i = 0; i < REACTION_BURST; i += 1) await b.waitFor('reaction', (r) => r.peerId === a.peerId);
+    const { accepted, refused } = await flood(a, REACTION_BURST + 20, 'reaction', () => ({ emoji: '🎉' }));
+    assert.ok(accepted.length >= REACTION_BURST, `${accepted.length} accepted`);
+    assert.ok(refused.length >= 1, `${refused.length} refused`);
+    assert.ok(refused.every(({ answer }) => answer.error.code === 'rate_limited'));
+    for (let i = 0; i < accepted.length; i += 1) await b.waitFor('reaction', (r) => r.peerId === a.peerId);
     await settle(100);
-    assert.ok(!b.has('reaction'), 'no reaction beyond the burst reaches the others');
+    assert.ok(!b.has('reaction'), 'no refused reaction reaches the others');
   });
 
   it('any method beyond the overall budget is refused', async () => {
     const [a, b] = await meetingOf(2);
-    // Tokens come back at 100/s while the burst is on its way, so ask for well over the budget.
-    const extra = 500;
-    const answers = await Promise.all(
-      Array.from({ length: ALL_BURST + extra }, () => a.request('chat.history', { limit: 1 })),
-    );
-    const refused = answers.filter((answer) => !answer.ok);
-    assert.ok(refused.length >= 1 && refused.length <= extra, `${refused.length} refused`);
-    assert.ok(refused.every((answer) => answer.error.code === 'rate_limited'));
-    assert.ok(answers.filter((answer) => answer.ok).length >= ALL_BURST);
+    // A cheap call (an unknown consumer: not_found, no database): the budget is what is measured.
+    const { accepted, refused } = await flood(a, ALL_BURST + 1000, 'requestKeyframe', () => ({ consumerId: 'none' }));
+    assert.ok(refused.length >= 1, `${refused.length} refused`);
+    assert.ok(refused.every(({ answer }) => answer.error.code === 'rate_limited'));
+    assert.ok(accepted.every(({ answer }) => answer.error?.code === 'not_found'));
+    assert.ok(accepted.length >= ALL_BURST, `${accepted.length} answered`);
     // Only this peer is held back.
     await b.call('chat.history', { limit: 1 });
   });

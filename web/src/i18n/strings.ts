@@ -261,6 +261,8 @@ export const strings = {
     deniedTitle: 'A host did not let you in',
     failedTitle: 'Could not join the meeting',
     rejoin: 'Rejoin',
+    disconnectedTitle: 'You were disconnected',
+    disconnectedHint: 'The connection to the meeting was lost and could not be restored.',
     screenShareFailed: 'Screen sharing did not start',
     // Join/leave toasts: one name, two names, or the first and how many others.
     joined: (names: readonly string[]) =>
@@ -322,6 +324,20 @@ export const strings = {
     recordSaving: 'Saving the recording…',
     recordSaved: (file: string) => `Recording saved as ${file}`,
     recordLeaveWarning: 'A recording is in progress. Leaving the page loses it.',
+  },
+  // The server recording of the whole meeting (issue 6), as opposed to roomMedia's local one.
+  serverRecording: {
+    start: 'Record meeting (server)',
+    stop: 'Stop recording',
+    rec: 'REC',
+    label: (elapsed: string) => `This meeting is being recorded, ${elapsed}`,
+    beingRecorded: 'This meeting is being recorded',
+    started: (name: string) => `${name} started recording this meeting`,
+    stopped: (name: string) => `${name} stopped recording this meeting`,
+    ended: 'The recording of this meeting stopped',
+    someone: 'Someone',
+    startFailed: 'The recording could not start.',
+    stopFailed: 'The recording could not be stopped.',
   },
   profile: {
     title: 'Your profile',

@@ -16,11 +16,14 @@ import type {
   JoinedSnapshot,
   MediaSource,
   ProducerNotice,
+  ServerRecording,
   TransportOptions,
 } from '../signal/protocol';
+import { strings } from '../i18n/strings';
 import { ReactionThrottle, isReactionEmoji, type ReactionEmoji } from './reactions';
 import {
   INITIAL_STATE as INITIAL,
+  isServerRecording,
   reduceNotification,
   withChatMessage,
   withChatReplaced,
@@ -147,7 +150,13 @@ export class MeetingClient {
   }
 
   private async onJoined(snapshot: JoinedSnapshot): Promise<void> {
+    const recording = snapshot.recording ?? null;
+    // Told at once on entering a recorded meeting (the pre-join screen cannot know yet); not again
+    // on a room.snapshot after a reconnection when we knew already.
+    const tellRecording = recording !== null && this.state.recording === null;
     this.update({
+      recording,
+      ...(tellRecording ? { recordingNotice: strings.serverRecording.beingRecorded } : {}),
       status: 'joined',
       self: snapshot.you,
       meeting: snapshot.meeting,
@@ -455,6 +464,17 @@ export class MeetingClient {
     return this.signal.request('peer.remove', { peerId });
   }
 
+  /** Starts the server recording (hosts and co-hosts); everyone gets recording.started. */
+  async startRecording(): Promise<void> {
+    const recording = await this.signal.request<ServerRecording>('recording.start');
+    if (isServerRecording(recording)) this.update({ recording });
+  }
+
+  async stopRecording(): Promise<void> {
+    await this.signal.request('recording.stop');
+    this.update({ recording: null });
+  }
+
   async endMeeting(): Promise<void> {
     await this.signal.request('meeting.end');
   }
@@ -468,6 +488,10 @@ export class MeetingClient {
 
   dismissNotice(): void {
     this.update({ notice: null });
+  }
+
+  dismissRecordingNotice(): void {
+    this.update({ recordingNotice: null });
   }
 
   // --- for the room's media tools (networkQuality.ts, deviceSwitch.ts, local recording) -------

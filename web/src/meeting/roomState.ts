@@ -5,7 +5,8 @@
  * effects on media or the connection stay in MeetingClient.
  */
 import type { ConnectionState } from '../signal/SignalClient';
-import type { ChatMessage, MediaSource, MeetingSettingsView, PeerInfo, Role } from '../signal/protocol';
+import { strings } from '../i18n/strings';
+import type { ChatMessage, MediaSource, MeetingSettingsView, PeerInfo, Role, ServerRecording } from '../signal/protocol';
 import { appendMessage, isChatMessage, replaceMessage } from './chat';
 import type { ReactionEmoji } from './reactions';
 
@@ -36,6 +37,10 @@ export interface MeetingState {
   lobby: { peerId: string; displayName: string }[];
   activeSpeaker: string | null;
   notice: string | null;
+  /** The server recording of the meeting while one runs (everyone sees it). */
+  recording: ServerRecording | null;
+  /** "Ana started recording this meeting": kept apart from `notice` so that no other notice hides it. */
+  recordingNotice: string | null;
 }
 
 export const INITIAL_STATE: MeetingState = {
@@ -53,7 +58,20 @@ export const INITIAL_STATE: MeetingState = {
   lobby: [],
   activeSpeaker: null,
   notice: null,
+  recording: null,
+  recordingNotice: null,
 };
+
+export function isServerRecording(value: unknown): value is ServerRecording {
+  const v = value as Partial<ServerRecording> | null;
+  return typeof v === 'object' && v !== null && typeof v.by === 'string' && typeof v.startedAt === 'string';
+}
+
+/** The name to show for a peer id: "You", a participant's name, or "Someone" (already gone). */
+function nameOf(state: MeetingState, peerId: unknown): string {
+  if (peerId === state.self?.peerId) return strings.room.you;
+  return state.peers.find((p) => p.peerId === peerId)?.displayName ?? strings.serverRecording.someone;
+}
 
 /** Things that happen once (not state): the UI shows them for a moment (toasts, floating emoji). */
 export type MeetingEvent =
@@ -131,6 +149,17 @@ export function reduceNotification(state: MeetingState, method: string, data: un
       return none({ lobby: state.lobby.filter((w) => w.peerId !== d.peerId) });
     case 'meeting.settings':
       return none(state.meeting ? { meeting: { ...state.meeting, settings: d.settings as MeetingSettingsView } } : null);
+    case 'recording.started':
+      if (!isServerRecording(d)) return none(null);
+      return none({
+        recording: { by: d.by, startedAt: d.startedAt },
+        recordingNotice: strings.serverRecording.started(nameOf(state, d.by)),
+      });
+    case 'recording.stopped':
+      return none({
+        recording: null,
+        recordingNotice: typeof d.by === 'string' ? strings.serverRecording.stopped(nameOf(state, d.by)) : strings.serverRecording.ended,
+      });
     case 'meeting.locked':
       return none(state.meeting ? { meeting: { ...state.meeting, locked: Boolean(d.locked) } } : null);
     default:

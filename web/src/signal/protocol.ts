@@ -50,6 +50,14 @@ export interface JoinedSnapshot {
   chat: { messages: ChatMessage[]; hasMore: boolean };
   you: { peerId: string; role: Role; displayName: string };
   lobby?: { peerId: string; displayName: string }[];
+  /** A server recording in progress (null when none); absent from servers without recording. */
+  recording?: ServerRecording | null;
+}
+
+/** A server-side recording (issue 6): who started it and when (RFC 3339). */
+export interface ServerRecording {
+  by: string;
+  startedAt: string;
 }
 
 export type JoinResult = JoinedSnapshot | { state: 'waiting' };

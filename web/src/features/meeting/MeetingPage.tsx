@@ -5,6 +5,7 @@ import { getGuestToken } from '../../api/meetings';
 import { strings } from '../../i18n/strings';
 import { MeetingClient } from '../../meeting/MeetingClient';
 import { SignalClient, signalingUrl } from '../../signal/SignalClient';
+import { Disconnected, isDisconnected } from './Disconnected';
 import MeetingLobby, { type JoinSettings, type MeetingInfo } from './MeetingLobby';
 import { MeetingRoom } from './room/MeetingRoom';
 import { useMeeting } from './room/useMeeting';
@@ -18,6 +19,8 @@ export default function MeetingPage() {
   const [joining, setJoining] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const speaker = useRef<string | undefined>(undefined);
+  // The last join, so that Rejoin after a lost connection can run it again.
+  const lastJoin = useRef<{ meeting: MeetingInfo; settings: JoinSettings } | null>(null);
 
   useEffect(() => () => void client?.leave(), [client]);
 
@@ -25,6 +28,7 @@ export default function MeetingPage() {
     setJoining(true);
     setError(null);
     speaker.current = settings.speakerDeviceId;
+    lastJoin.current = { meeting, settings: { ...settings, stream: null } };
     let guestToken: string | null = null;
     // The session's access token when signed in (refreshed from the cookie if needed), else a
     // guest token for this meeting with the typed name.
@@ -56,12 +60,66 @@ export default function MeetingPage() {
     }
   }, []);
 
+  // After a lost connection: a fresh join with the same name and devices (the old client leaves
+  // when replaced; its tracks are stopped, so the devices are opened again).
+  const rejoin = useCallback(async () => {
+    const last = lastJoin.current;
+    if (!last) {
+      setClient(null);
+      return;
+    }
+    const stream = await reopenDevices(last.settings);
+    setClient(null);
+    await onJoin(last.meeting, { ...last.settings, stream });
+  }, [onJoin]);
+
   if (!client) return <MeetingLobby onJoin={(meeting, settings) => void onJoin(meeting, settings)} joining={joining} error={error} />;
-  return <JoinedView client={client} speakerDeviceId={speaker.current} onRejoin={() => setClient(null)} />;
+  return (
+    <JoinedView
+      client={client}
+      speakerDeviceId={speaker.current}
+      onRejoin={() => setClient(null)}
+      onReconnect={() => void rejoin()}
+    />
+  );
 }
 
-function JoinedView({ client, speakerDeviceId, onRejoin }: { client: MeetingClient; speakerDeviceId?: string; onRejoin: () => void }) {
+async function reopenDevices(settings: JoinSettings): Promise<MediaStream | null> {
+  if (!navigator.mediaDevices?.getUserMedia) return null;
+  const audio = settings.audioDeviceId ? { deviceId: { ideal: settings.audioDeviceId } } : true;
+  const video = settings.videoEnabled ? (settings.videoDeviceId ? { deviceId: { ideal: settings.videoDeviceId } } : true) : false;
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio, video });
+  } catch {
+    return null; // join without devices; they can be turned on in the room
+  }
+}
+
+/** The room, or what replaced it (waiting room, disconnected, left, ended…). */
+export function JoinedView({
+  client,
+  speakerDeviceId,
+  onRejoin,
+  onReconnect,
+}: {
+  client: MeetingClient;
+  speakerDeviceId?: string;
+  onRejoin: () => void;
+  onReconnect: () => void;
+}) {
   const state = useMeeting(client);
+  const [reconnecting, setReconnecting] = useState(false);
+  if (isDisconnected(state)) {
+    return (
+      <Disconnected
+        rejoining={reconnecting}
+        onRejoin={() => {
+          setReconnecting(true);
+          onReconnect();
+        }}
+      />
+    );
+  }
   if (state.status === 'joined') return <MeetingRoom client={client} speakerDeviceId={speakerDeviceId} />;
   if (state.status === 'waiting' || state.status === 'joining') {
     return (

@@ -7,6 +7,7 @@ import { ControlBar, type Panel } from './ControlBar';
 import { TrackAudio } from './MediaElements';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { PresenceToasts } from './PresenceToasts';
+import { ServerRecordingIndicator, serverRecordingItem } from './ServerRecording';
 import { Stage } from './Stage';
 import type { LayoutMode } from './stageLayout';
 import { useMeeting } from './useMeeting';
@@ -55,12 +56,26 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
     setTimeout(() => setCopied(false), 2000);
   };
   const run = (action: () => Promise<unknown>) => () => void action().catch(() => undefined);
+  const orTell = (action: () => Promise<unknown>, failed: string) => () =>
+    void action().catch(() => client.showNotice(failed));
+  // Hosts and co-hosts may record on the server, next to the local recording everyone has.
+  const moreItems = isModerator
+    ? [
+        ...media.menuItems,
+        serverRecordingItem(
+          state.recording,
+          orTell(() => client.startRecording(), strings.serverRecording.startFailed),
+          orTell(() => client.stopRecording(), strings.serverRecording.stopFailed),
+        ),
+      ]
+    : media.menuItems;
 
   return (
     <div className="meeting-room d-flex flex-column bg-black text-white" data-testid="meeting-room">
       <header className="d-flex align-items-center gap-3 px-3 py-2">
         <h1 className="h6 m-0 text-truncate">{state.meeting.title}</h1>
         <span className="text-white-50 small meeting-code text-nowrap">{state.meeting.code}</span>
+        <ServerRecordingIndicator recording={state.recording} />
         {media.header}
         <div className="btn-group btn-group-sm ms-auto flex-shrink-0" role="group" aria-label={strings.room.layout}>
           {(['grid', 'speaker'] as const).map((mode) => (
@@ -116,6 +131,13 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
           <button type="button" className="btn-close" aria-label="Close" onClick={() => client.dismissNotice()} />
         </div>
       )}
+      {state.recordingNotice && (
+        <div className="alert alert-danger alert-dismissible m-2 py-2" role="status" data-testid="server-recording-notice">
+          <i className="bi bi-record-circle-fill me-2" aria-hidden="true" />
+          {state.recordingNotice}
+          <button type="button" className="btn-close" aria-label={strings.room.dismiss} onClick={() => client.dismissRecordingNotice()} />
+        </div>
+      )}
       <div className="d-flex flex-grow-1 overflow-hidden position-relative">
         <Stage state={state} client={client} mode={layoutMode} reactions={reactions} sideWidth={panel ? 356 : 0} />
         <PresenceToasts client={client} />
@@ -162,7 +184,7 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
         onPanel={setPanel}
         onLeave={run(() => client.leave())}
         onEnd={run(() => client.endMeeting())}
-        moreItems={media.menuItems}
+        moreItems={moreItems}
       />
       {media.dialogs}
     </div>
