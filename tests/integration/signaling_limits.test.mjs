@@ -128,14 +128,19 @@ describe('signaling limits', () => {
     await b.waitFor('reaction', (r) => r.peerId === a.peerId);
     await c.waitFor('reaction', (r) => r.peerId === a.peerId);
 
-    // The server kept at most its queue limit (4 MiB) for the slow peer, not the 36 MB asked for:
-    // when the peer reads again it finds the close frame, 1008 slow consumer.
+    // The server keeps at most its queue limit (4 MiB) for the slow peer, not the 36 MB asked for:
+    // it closes the connection (1008, and as the peer reads nothing, drops the TCP connection 5 s
+    // later), keeps the peer's seat for a resume, and tells the others it is reconnecting. Waiting
+    // for that before reading again makes the outcome independent of the machine's speed.
+    await a.waitFor('peer.updated', (p) => p.peerId === slow.peerId && p.connection === 'reconnecting', {
+      timeoutMs: 60_000,
+    });
+    assert.match(server.logs(), /outgoing queue full, closing/);
     slow.socket._socket.resume();
     const closed = await slow.closed;
-    assert.equal(closed.code, 1008, JSON.stringify(closed));
-    assert.match(closed.reason, /slow consumer/);
-    // It is kept as a disconnected peer (it may resume); the others were told it is reconnecting.
-    await a.waitFor('peer.updated', (p) => p.peerId === slow.peerId && p.connection === 'reconnecting');
+    // The close frame (1008 "slow consumer") only if it got out before the TCP connection went.
+    assert.ok([1006, 1008].includes(closed.code), JSON.stringify(closed));
+    if (closed.code === 1008) assert.match(closed.reason, /slow consumer/);
     await b.call('reaction', { emoji: '🙌' });
     await c.waitFor('reaction', (r) => r.peerId === b.peerId && r.emoji === '🙌');
   });
