@@ -34,8 +34,10 @@ Result<nlohmann::json> RoomRegistry::join(const std::string& code, const JoinReq
   if (joined) {
     it->second.emptySince.reset();
     room = target;
-  } else {
-    releaseIfEmpty(code);
+  } else if (target->empty() && !it->second.emptySince) {
+    // Made for this refused join and never entered (wrong passcode, banned...): nobody can come
+    // back to it, and no grace timer would ever be armed for it, so it goes now.
+    rooms_.erase(it);
   }
   return joined;
 }

@@ -88,6 +88,15 @@ TEST_F(RoomTest, EmptyRoomIsKeptForItsGracePeriodAndReusedByARejoin) {
   EXPECT_EQ(registry_->roomCount(), 0u);
 }
 
+TEST_F(RoomTest, RoomMadeForARefusedJoinGoesAtOnceDespiteTheGracePeriod) {
+  registry_ = std::make_unique<RoomRegistry>(*store_, nullptr, std::chrono::seconds(10));
+  createMeeting({}, "secret");
+  FakeSink alice;
+  auto refused = join("a", 1, alice, std::string("wrong"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(registry_->roomCount(), 0u);
+}
+
 TEST_F(RoomTest, EndedRoomGoesAtOnceDespiteTheGracePeriod) {
   registry_ = std::make_unique<RoomRegistry>(*store_, nullptr, std::chrono::seconds(10));
   createMeeting();
