@@ -214,7 +214,8 @@ function crc32(buffer) {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-function attribute(type, value) {
+/** One STUN attribute, padded to 4 bytes (RFC 8489 section 14). */
+export function stunAttribute(type, value) {
   const padded = Buffer.alloc(4 + Math.ceil(value.length / 4) * 4);
   padded.writeUInt16BE(type, 0);
   padded.writeUInt16BE(value.length, 2);
@@ -222,13 +223,18 @@ function attribute(type, value) {
   return padded;
 }
 
-function withHeader(type, transactionId, body) {
+/** A STUN header (RFC 8489 section 5) announcing `length` bytes of attributes. */
+export function stunHeader(type, length, transactionId) {
   const header = Buffer.alloc(20);
   header.writeUInt16BE(type, 0);
-  header.writeUInt16BE(body.length, 2);
+  header.writeUInt16BE(length, 2);
   header.writeUInt32BE(MAGIC_COOKIE, 4);
   transactionId.copy(header, 8);
-  return Buffer.concat([header, body]);
+  return header;
+}
+
+function withHeader(type, transactionId, body) {
+  return Buffer.concat([stunHeader(type, body.length, transactionId), body]);
 }
 
 /**
@@ -242,21 +248,21 @@ export function stunBindingRequest({ serverUfrag, serverPassword, clientUfrag = 
   const priority = Buffer.alloc(4);
   priority.writeUInt32BE(0x6e7f1eff, 0);
   let body = Buffer.concat([
-    attribute(ATTR.username, Buffer.from(`${serverUfrag}:${clientUfrag}`)),
-    attribute(ATTR.priority, priority),
-    attribute(ATTR.iceControlling, randomBytes(8)),
-    ...(useCandidate ? [attribute(ATTR.useCandidate, Buffer.alloc(0))] : []),
+    stunAttribute(ATTR.username, Buffer.from(`${serverUfrag}:${clientUfrag}`)),
+    stunAttribute(ATTR.priority, priority),
+    stunAttribute(ATTR.iceControlling, randomBytes(8)),
+    ...(useCandidate ? [stunAttribute(ATTR.useCandidate, Buffer.alloc(0))] : []),
   ]);
   // The HMAC covers the header with a length that already counts MESSAGE-INTEGRITY (24 bytes).
   const forIntegrity = withHeader(0x0001, transactionId, body);
   forIntegrity.writeUInt16BE(body.length + 24, 2);
   const hmac = createHmac('sha1', serverPassword).update(forIntegrity).digest();
-  body = Buffer.concat([body, attribute(ATTR.messageIntegrity, hmac)]);
+  body = Buffer.concat([body, stunAttribute(ATTR.messageIntegrity, hmac)]);
   const forFingerprint = withHeader(0x0001, transactionId, body);
   forFingerprint.writeUInt16BE(body.length + 8, 2);
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE((crc32(forFingerprint) ^ 0x5354554e) >>> 0, 0);
-  body = Buffer.concat([body, attribute(ATTR.fingerprint, crc)]);
+  body = Buffer.concat([body, stunAttribute(ATTR.fingerprint, crc)]);
   return { transactionId, message: withHeader(0x0001, transactionId, body) };
 }
 

@@ -7,6 +7,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 
+import { stunAttribute, stunHeader } from './media_fixtures.mjs';
+
 const MAGIC_COOKIE = 0x2112a442;
 
 // RFC 8656 section 17 (methods) and RFC 8489 section 5 (class bits: 0x0010 indication,
@@ -48,36 +50,19 @@ export class TurnError extends Error {
   }
 }
 
-function attribute(type, value) {
-  const padded = Buffer.alloc(4 + Math.ceil(value.length / 4) * 4);
-  padded.writeUInt16BE(type, 0);
-  padded.writeUInt16BE(value.length, 2);
-  value.copy(padded, 4);
-  return padded;
-}
-
-function header(type, length, transactionId) {
-  const buffer = Buffer.alloc(20);
-  buffer.writeUInt16BE(type, 0);
-  buffer.writeUInt16BE(length, 2);
-  buffer.writeUInt32BE(MAGIC_COOKIE, 4);
-  transactionId.copy(buffer, 8);
-  return buffer;
-}
-
 /**
  * A STUN message; with `key`, MESSAGE-INTEGRITY (RFC 8489 section 14.5: HMAC-SHA1 over the
  * message up to the attribute, with a header length that already counts its 24 bytes).
  */
 export function encodeStun(type, attributes, { key, transactionId = randomBytes(12) } = {}) {
-  let body = Buffer.concat(attributes.map(([attrType, value]) => attribute(attrType, value)));
+  let body = Buffer.concat(attributes.map(([attrType, value]) => stunAttribute(attrType, value)));
   if (key) {
     const hmac = createHmac('sha1', key)
-      .update(Buffer.concat([header(type, body.length + 24, transactionId), body]))
+      .update(Buffer.concat([stunHeader(type, body.length + 24, transactionId), body]))
       .digest();
-    body = Buffer.concat([body, attribute(ATTR.messageIntegrity, hmac)]);
+    body = Buffer.concat([body, stunAttribute(ATTR.messageIntegrity, hmac)]);
   }
-  return { transactionId, message: Buffer.concat([header(type, body.length, transactionId), body]) };
+  return { transactionId, message: Buffer.concat([stunHeader(type, body.length, transactionId), body]) };
 }
 
 /** {type, transactionId, attributes: Map(type -> Buffer), errorCode?} or null for non-STUN. */
