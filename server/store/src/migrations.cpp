@@ -95,7 +95,31 @@ CREATE INDEX chat_messages_meeting_id ON chat_messages(meeting_id, id);
 CREATE INDEX chat_messages_sender_user_id ON chat_messages(sender_user_id);
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+// Migration 2: server recordings (issue 6). Paths are absolute, as the server wrote them.
+constexpr std::string_view kMigration2 = R"sql(
+CREATE TABLE recordings (
+  id                 INTEGER PRIMARY KEY,
+  meeting_id         INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+  started_by_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  started_by_name    TEXT    NOT NULL,
+  started_at         INTEGER NOT NULL,
+  stopped_at         INTEGER,
+  status             TEXT    NOT NULL CHECK (status IN ('recording', 'composing', 'ready', 'failed')),
+  progress           INTEGER NOT NULL DEFAULT 0,
+  directory          TEXT    NOT NULL,
+  file_path          TEXT    NOT NULL DEFAULT '',
+  size_bytes         INTEGER NOT NULL DEFAULT 0,
+  duration_ms        INTEGER NOT NULL DEFAULT 0,
+  tracks             INTEGER NOT NULL DEFAULT 0,
+  error              TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX recordings_meeting_id ON recordings(meeting_id, started_at);
+CREATE INDEX recordings_status ON recordings(status);
+CREATE INDEX recordings_started_at ON recordings(started_at);
+CREATE INDEX recordings_started_by_user_id ON recordings(started_by_user_id);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
 
 constexpr std::string_view kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

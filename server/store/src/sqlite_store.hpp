@@ -8,6 +8,7 @@
 //   sqlite_store_users.cpp     users, sessions, refresh tokens, password resets
 //   sqlite_store_meetings.cpp  meetings and their listing
 //   sqlite_store_history.cpp   participants and chat
+//   sqlite_store_recordings.cpp recordings
 #include <memory>
 #include <string>
 
@@ -66,6 +67,14 @@ class SqliteStore final : public Store {
   Result<ChatMessage> deleteChatMessage(Id meetingId, Id messageId, UnixTime now) override;
   Result<std::vector<ChatMessage>> listChat(Id meetingId, Id beforeId, int limit) override;
   Result<int> countChat(Id meetingId) override;
+
+  Result<Recording> createRecording(const NewRecording& recording) override;
+  Result<Recording> findRecording(Id recordingId) override;
+  Result<Recording> updateRecording(Id recordingId, const RecordingUpdate& update) override;
+  Result<void> deleteRecording(Id recordingId) override;
+  Result<std::vector<Recording>> listRecordings(Id meetingId) override;
+  Result<std::vector<Recording>> listRecordingsWithStatus(RecordingStatus status) override;
+  Result<std::vector<Recording>> listRecordingsStartedBefore(UnixTime before) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}

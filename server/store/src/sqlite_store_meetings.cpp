@@ -55,6 +55,7 @@ std::string settingsJson(const MeetingSettings& settings) {
       {"guestsAllowed", settings.guestsAllowed},
       {"muteOnEntry", settings.muteOnEntry},
       {"screenShare", settings.screenShare == ScreenSharePolicy::HostsOnly ? "hosts" : "everyone"},
+      {"autoRecord", settings.autoRecord},
   };
   return json.dump();
 }
@@ -74,6 +75,7 @@ Result<MeetingSettings> parseSettings(const std::string& text) {
   readBool("waitingRoom", settings.waitingRoom);
   readBool("guestsAllowed", settings.guestsAllowed);
   readBool("muteOnEntry", settings.muteOnEntry);
+  readBool("autoRecord", settings.autoRecord);
   auto share = json.find("screenShare");
   if (share != json.end() && share->is_string() && share->get<std::string>() == "hosts") {
     settings.screenShare = ScreenSharePolicy::HostsOnly;

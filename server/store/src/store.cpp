@@ -25,6 +25,16 @@ std::optional<Role> parseRole(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view recordingStatusName(RecordingStatus status) {
+  switch (status) {
+    case RecordingStatus::Recording: return "recording";
+    case RecordingStatus::Composing: return "composing";
+    case RecordingStatus::Ready: return "ready";
+    case RecordingStatus::Failed: return "failed";
+  }
+  return "failed";
+}
+
 Result<std::unique_ptr<Store>> openStore(const std::string& databaseUrl) {
   constexpr std::string_view kMemory = "sqlite::memory:";
   constexpr std::string_view kFilePrefix = "sqlite://";

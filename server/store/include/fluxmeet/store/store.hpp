@@ -78,6 +78,7 @@ struct MeetingSettings {
   bool guestsAllowed = true;
   bool muteOnEntry = false;
   ScreenSharePolicy screenShare = ScreenSharePolicy::Everyone;
+  bool autoRecord = false;  // the server records from the first join of each occurrence
 };
 
 enum class MeetingKind { Instant, Scheduled };
@@ -171,6 +172,48 @@ struct NewChatMessage {
   UnixTime now = 0;
 };
 
+// A server recording of a meeting (issue 6): the per-track files under `directory` while it
+// records, then one composed file. Status moves recording -> composing -> ready | failed.
+enum class RecordingStatus { Recording, Composing, Ready, Failed };
+std::string_view recordingStatusName(RecordingStatus status);
+
+struct Recording {
+  Id id = 0;
+  Id meetingId = 0;
+  std::string meetingCode;  // filled from meetings.code on reads
+  std::optional<Id> startedByUserId;  // empty for an automatic recording or a deleted user
+  std::string startedByName;
+  UnixTime startedAt = 0;
+  std::optional<UnixTime> stoppedAt;
+  RecordingStatus status = RecordingStatus::Recording;
+  int progress = 0;        // composition, 0..100
+  std::string directory;   // absolute; holds the per-track files
+  std::string filePath;    // the composed file once ready
+  std::int64_t sizeBytes = 0;
+  std::int64_t durationMs = 0;
+  int tracks = 0;
+  std::string error;  // why it failed
+};
+
+struct NewRecording {
+  Id meetingId = 0;
+  std::optional<Id> startedByUserId;
+  std::string startedByName;
+  std::string directory;
+  UnixTime startedAt = 0;
+};
+
+struct RecordingUpdate {
+  std::optional<RecordingStatus> status;
+  std::optional<UnixTime> stoppedAt;
+  std::optional<int> progress;
+  std::optional<std::string> filePath;
+  std::optional<std::int64_t> sizeBytes;
+  std::optional<std::int64_t> durationMs;
+  std::optional<int> tracks;
+  std::optional<std::string> error;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -245,6 +288,17 @@ class Store {
   virtual Result<std::vector<ChatMessage>> listChat(Id meetingId, Id beforeId, int limit) = 0;
   // Messages not deleted.
   virtual Result<int> countChat(Id meetingId) = 0;
+
+  // Recordings.
+  virtual Result<Recording> createRecording(const NewRecording& recording) = 0;
+  virtual Result<Recording> findRecording(Id recordingId) = 0;
+  virtual Result<Recording> updateRecording(Id recordingId, const RecordingUpdate& update) = 0;
+  virtual Result<void> deleteRecording(Id recordingId) = 0;
+  // Newest first.
+  virtual Result<std::vector<Recording>> listRecordings(Id meetingId) = 0;
+  // Oldest first: what a restart finds unfinished, what retention removes.
+  virtual Result<std::vector<Recording>> listRecordingsWithStatus(RecordingStatus status) = 0;
+  virtual Result<std::vector<Recording>> listRecordingsStartedBefore(UnixTime before) = 0;
 };
 
 // Opens the store named by a DATABASE_URL ("sqlite://./data/fluxmeet.db", "sqlite::memory:")
