@@ -4,12 +4,17 @@
 // probe produces through a send transport, B's probe consumes through a recv transport, set up
 // with exactly the calls of docs/protocol.md "Media" that a mediasoup-client app makes. Then
 // pausing, resuming, closing and leaving are checked on the packets B receives, and
-// getTransportStats against what the probes counted. Every wait is bounded.
+// getTransportStats against what the probes counted. A second meeting does the same with real
+// VP8 and Opus that the ffmpeg program made, sent from files (what recordings decode). Every wait
+// is bounded.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { api, registerUser } from './lib/http.mjs';
-import { MediaProbe } from './lib/media_probe.mjs';
+import { makeTestMedia, MediaProbe } from './lib/media_probe.mjs';
 import { startServer } from './lib/server.mjs';
 import { connectAs, settle } from './lib/ws.mjs';
 
@@ -31,6 +36,31 @@ async function waitUntil(read, done, { timeoutMs = FLOW_TIMEOUT_MS, what }) {
     if (Date.now() >= deadline) assert.fail(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
     await settle(50);
   }
+}
+
+// createTransport -> probe connect -> connectTransport (without waiting: the probe's DTLS
+// handshake needs the server to know its fingerprint) -> the probe's "connected" event.
+async function connectTransport(client, probe, direction) {
+  const transport = await client.call('createTransport', { direction });
+  const { dtlsParameters } = await probe.command({ cmd: 'connect', transport });
+  assert.equal(dtlsParameters.role, 'client');
+  assert.deepEqual(await client.call('connectTransport', { transportId: transport.id, dtlsParameters }), {});
+  await probe.waitEvent('connected', { timeoutMs: CONNECT_TIMEOUT_MS });
+  return transport;
+}
+
+// Two users of a new meeting on `server`, both joined: [a, b] signaling clients.
+async function joinedPair(server) {
+  const alice = await registerUser(server, { username: 'alice' });
+  const bob = await registerUser(server, { username: 'bob' });
+  const created = await api(server, 'POST', '/api/v1/meetings', { token: alice.accessToken, body: { kind: 'instant' } });
+  assert.equal(created.status, 201, created.text);
+  const pair = [await connectAs(server, alice.accessToken), await connectAs(server, bob.accessToken)];
+  for (const client of pair) {
+    client.snapshot = await client.call('join', { code: created.json.code });
+    assert.equal(client.snapshot.state, 'joined');
+  }
+  return pair;
 }
 
 const counts = (stats, ssrc) => stats.bySsrc[String(ssrc)] ?? { packets: 0, bytes: 0, keyframes: 0 };
@@ -66,29 +96,9 @@ describe('media path through signaling', () => {
       { what: `B receiving ${kind}` },
     );
 
-  // createTransport -> probe connect -> connectTransport (without waiting: the probe's DTLS
-  // handshake needs the server to know its fingerprint) -> the probe's "connected" event.
-  const connectTransport = async (client, probe, direction) => {
-    const transport = await client.call('createTransport', { direction });
-    const { dtlsParameters } = await probe.command({ cmd: 'connect', transport });
-    assert.equal(dtlsParameters.role, 'client');
-    assert.deepEqual(await client.call('connectTransport', { transportId: transport.id, dtlsParameters }), {});
-    await probe.waitEvent('connected', { timeoutMs: CONNECT_TIMEOUT_MS });
-    return transport;
-  };
-
   before(async () => {
     server = await startServer({ env: { MEDIA_UDP_PORT: '0', MEDIA_ANNOUNCED_IP: '127.0.0.1' } });
-    const alice = await registerUser(server, { username: 'alice' });
-    const bob = await registerUser(server, { username: 'bob' });
-    const created = await api(server, 'POST', '/api/v1/meetings', { token: alice.accessToken, body: { kind: 'instant' } });
-    assert.equal(created.status, 201, created.text);
-    a = await connectAs(server, alice.accessToken);
-    b = await connectAs(server, bob.accessToken);
-    for (const client of [a, b]) {
-      client.snapshot = await client.call('join', { code: created.json.code });
-      assert.equal(client.snapshot.state, 'joined');
-    }
+    [a, b] = await joinedPair(server);
     routerCapabilities = b.snapshot.routerRtpCapabilities;
     assert.ok(routerCapabilities?.codecs?.length > 0, 'the server runs with media');
     probeA = await MediaProbe.start('A');
@@ -219,6 +229,100 @@ describe('media path through signaling', () => {
     );
     assert.match(closed.reason, /closed by the server/);
     assert.equal((await probeB.stats()).state, 'connected', "B's transport stays");
+
+    assert.deepEqual(await probeA.stop(), { code: 0, signal: null });
+    assert.deepEqual(await probeB.stop(), { code: 0, signal: null });
+  });
+});
+
+// Real media: the ffmpeg program makes 2 s of VP8 (a keyframe every 30 frames) and Opus, A's probe
+// publishes them from the files in a loop, and B receives them through the SFU. The probe cannot
+// make a keyframe on the SFU's PLI: the file's next one must serve.
+describe('media path with real VP8 and Opus from files made by ffmpeg', () => {
+  let server;
+  let a;
+  let b;
+  let probeA;
+  let probeB;
+  let mediaDir;
+  let media; // {video: .ivf, audio: .ogg}
+
+  before(async () => {
+    mediaDir = await mkdtemp(path.join(os.tmpdir(), 'fluxmeet-media-path-'));
+    media = await makeTestMedia(mediaDir, { seconds: 2, width: 320, height: 240 });
+    server = await startServer({ env: { MEDIA_UDP_PORT: '0', MEDIA_ANNOUNCED_IP: '127.0.0.1' } });
+    [a, b] = await joinedPair(server);
+    probeA = await MediaProbe.start('A-files');
+    probeB = await MediaProbe.start('B-files');
+  });
+
+  after(async () => {
+    a?.terminate();
+    b?.terminate();
+    await probeA?.kill();
+    await probeB?.kill();
+    await server?.stop();
+    if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
+  });
+
+  it('A publishes the files; B consumes both and receives packets on both SSRCs and the file\'s keyframes', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const routerCapabilities = b.snapshot.routerRtpCapabilities;
+    const sendTransport = await connectTransport(a, probeA, 'send');
+    // A file that is not there, or not the kind's container, is refused and takes no mid.
+    const missing = await probeA.request({ cmd: 'produce', kind: 'video', file: path.join(mediaDir, 'none.ivf') });
+    assert.equal(missing.ok, false);
+    assert.equal(missing.field, 'file');
+    const wrongKind = await probeA.request({ cmd: 'produce', kind: 'video', file: media.audio });
+    assert.deepEqual([wrongKind.ok, wrongKind.field], [false, 'file'], JSON.stringify(wrongKind));
+    const relative = await probeA.request({ cmd: 'produce', kind: 'audio', file: 'audio.ogg' });
+    assert.deepEqual([relative.ok, relative.field], [false, 'file'], JSON.stringify(relative));
+
+    const produced = {};
+    for (const [kind, source] of [['video', 'camera'], ['audio', 'mic']]) {
+      const sent = await probeA.produce(kind, { rtpCapabilities: routerCapabilities, file: media[kind] });
+      assert.equal(sent.rtpParameters.mid, kind === 'video' ? '0' : '1');
+      const producer = await a.call('produce', {
+        transportId: sendTransport.id,
+        kind,
+        rtpParameters: sent.rtpParameters,
+        appData: { source },
+      });
+      await b.waitFor('producer.new', (p) => p.producerId === producer.id);
+      produced[kind] = { producer, ssrc: sent.ssrc };
+    }
+
+    const recvTransport = await connectTransport(b, probeB, 'recv');
+    const ssrcs = {};
+    for (const kind of ['video', 'audio']) {
+      const consumer = await b.call('consume', {
+        transportId: recvTransport.id,
+        producerId: produced[kind].producer.id,
+        rtpCapabilities: routerCapabilities,
+      });
+      ({ ssrc: ssrcs[kind] } = await probeB.command({ cmd: 'expect', consumer }));
+      assert.deepEqual(await b.call('resumeConsumer', { consumerId: consumer.id }), {});
+    }
+
+    // Three keyframes take at least 2 s of the 2 s file at 30 fps: it loops on without a break.
+    const received = await waitUntil(
+      () => probeB.stats(),
+      (stats) =>
+        counts(stats, ssrcs.video).keyframes >= 3 &&
+        counts(stats, ssrcs.video).packets >= 90 &&
+        counts(stats, ssrcs.audio).packets >= 100,
+      { timeoutMs: 12_000, what: 'B receiving the files\' VP8 keyframes and Opus' },
+    );
+    assert.equal(received.unexpectedRtp, 0, JSON.stringify(received));
+    assert.equal(received.srtpFailures, 0);
+    assert.equal(counts(received, ssrcs.audio).keyframes, 0);
+    assert.ok(counts(received, ssrcs.audio).bytes > 0);
+
+    const sender = await probeA.stats();
+    // The SFU asked for a keyframe for B (counted; the file answered with its next one) and the
+    // file's own keyframes went out: the first one, then one every 30 frames.
+    assert.ok(sender.keyframeRequests >= 1, JSON.stringify(sender));
+    assert.ok(sender.keyframesSent >= counts(received, ssrcs.video).keyframes, JSON.stringify(sender));
+    assert.equal(sender.srtpFailures, 0);
 
     assert.deepEqual(await probeA.stop(), { code: 0, signal: null });
     assert.deepEqual(await probeB.stop(), { code: 0, signal: null });

@@ -1,11 +1,13 @@
 // Drives tests/tools/media_probe (fluxmeet_media_probe): one of the media plane's own WebRTC test
-// clients (ICE + DTLS + SRTP, synthetic VP8/Opus) in a child process, spoken to in line-delimited
-// JSON (the protocol is described at the top of tests/tools/media_probe/main.cpp). Every process
-// started here is tracked by PID and only ever signalled by that PID.
-import { spawn } from 'node:child_process';
+// clients (ICE + DTLS + SRTP; synthetic VP8/Opus, or real VP8/Opus from files makeTestMedia makes
+// with the ffmpeg program) in a child process, spoken to in line-delimited JSON (the protocol is
+// described at the top of tests/tools/media_probe/main.cpp). Every process started here is
+// tracked by PID and only ever signalled by that PID.
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 import { findSanitizerReport } from './server.mjs';
 
@@ -17,6 +19,33 @@ export const PROBE_BINARY = process.env.FLUXMEET_MEDIA_PROBE
 
 const COMMAND_TIMEOUT_MS = 5_000;
 const EXIT_TIMEOUT_MS = 5_000;
+const FFMPEG_TIMEOUT_MS = 60_000;
+
+const run = promisify(execFile);
+
+/**
+ * Makes real media with the ffmpeg program into `dir` (which must exist) for the probe's
+ * produce({file}): `seconds` of a moving test picture as VP8 the way a WebRTC encoder makes it
+ * (30 fps, a keyframe every 30 frames, no hidden alt-ref frames or look-ahead, realtime
+ * deadline, about 1 Mbit/s) in an IVF file, and of a 440 Hz tone as 48 kHz stereo Opus in 20 ms
+ * packets in an Ogg file. Resolves the absolute paths {video: '.../video.ivf', audio: '.../audio.ogg'}.
+ */
+export async function makeTestMedia(dir, { seconds = 4, width = 320, height = 240 } = {}) {
+  const video = path.resolve(dir, 'video.ivf');
+  const audio = path.resolve(dir, 'audio.ogg');
+  const ffmpeg = (args) => run('ffmpeg', ['-nostdin', '-v', 'error', '-y', ...args], { timeout: FFMPEG_TIMEOUT_MS });
+  // One at a time: the machine's cores are shared with the server under test.
+  await ffmpeg([
+    '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=30`, '-t', String(seconds),
+    '-c:v', 'libvpx', '-pix_fmt', 'yuv420p', '-g', '30', '-keyint_min', '30', '-auto-alt-ref', '0',
+    '-lag-in-frames', '0', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-f', 'ivf', video,
+  ]);
+  await ffmpeg([
+    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    '-ac', '2', '-ar', '48000', '-c:a', 'libopus', '-b:a', '64k', '-frame_duration', '20', '-f', 'ogg', audio,
+  ]);
+  return { video, audio };
+}
 
 export class MediaProbe {
   /** Spawns a probe; `name` prefixes its stderr in error messages. */
@@ -97,6 +126,18 @@ export class MediaProbe {
 
   stats() {
     return this.command({ cmd: 'stats' });
+  }
+
+  /**
+   * The "produce" command: resolves {rtpParameters, ssrc}. `rtpCapabilities`: the router's, so
+   * the packets carry its numbers; `file`: an .ivf (video) or .ogg (audio) from makeTestMedia to
+   * send instead of synthetic media (made absolute here).
+   */
+  produce(kind, { rtpCapabilities, file } = {}) {
+    const command = { cmd: 'produce', kind };
+    if (rtpCapabilities !== undefined) command.rtpCapabilities = rtpCapabilities;
+    if (file !== undefined) command.file = path.resolve(file);
+    return this.command(command);
   }
 
   /** Resolves the first event named `name` (already seen or future); any "failed" event rejects. */

@@ -13,12 +13,20 @@
 //       know that fingerprint, so call connectTransport without waiting. Later one event:
 //       {"event":"connected"} or {"event":"failed","reason":"..."} (also when the server closes
 //       DTLS afterwards).
-//   {"cmd":"produce","kind":"video"|"audio","rtpCapabilities"?:<router capabilities>}
+//   {"cmd":"produce","kind":"video"|"audio","rtpCapabilities"?:<router capabilities>,
+//    "file"?:"<absolute path>"}
 //       Answers {"ok":true,"rtpParameters":{...},"ssrc":N}: mediasoup-client style parameters for
 //       the "produce" request (mid "0", "1", ... in call order; payload types and extension ids
 //       the router's when rtpCapabilities is given, else Chrome's). While connected it sends
 //       synthetic VP8 (one encoding, 30 fps, a keyframe first and on every PLI/FIR) or Opus
 //       (50 packets/s). One producer per kind.
+//       With "file" it sends real media made by ffmpeg instead, so what the server forwards or
+//       records decodes: for video an IVF file of VP8 that starts with a keyframe (frames at the
+//       file's pace, RFC 7741 with a 15-bit picture ID), for audio an Ogg Opus file (one packet
+//       per RTP packet, 20 ms each for the files the tests make). The file loops, sequence
+//       numbers, timestamps and picture IDs running on. A PLI/FIR is counted in keyframeRequests
+//       but cannot make a keyframe: the file's next one answers it. A file that cannot be read
+//       or parsed is refused with field "file".
 //   {"cmd":"expect","consumer":<consume answer data>}
 //       Registers the consumer's SSRC (and RTX SSRC) so stats name it and count VP8 keyframes on
 //       it. Send it before resumeConsumer, or the first keyframe may arrive unrecognised.

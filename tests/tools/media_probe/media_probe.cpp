@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <utility>
 
@@ -11,6 +12,8 @@
 #include "fluxmeet/media/ortc/ortc.hpp"
 #include "fluxmeet/media/rtcp/common_header.hpp"
 #include "fluxmeet/media/rtcp/feedback.hpp"
+#include "file_opus_source.hpp"
+#include "file_vp8_source.hpp"
 
 namespace fluxmeet::tools {
 namespace {
@@ -20,9 +23,7 @@ using namespace std::chrono_literals;
 namespace client = media::client;
 namespace ortc = media::ortc;
 
-constexpr uint32_t kVideoFps = 30;
-constexpr auto kVideoInterval = std::chrono::microseconds(1'000'000 / kVideoFps);
-constexpr auto kAudioInterval = 20ms;  // one Opus frame: 50 packets per second
+constexpr uint32_t kVideoFps = 30;  // synthetic video; a file's frames come at the file's pace
 // Chrome's numbers, used when "produce" names no router capabilities to take them from
 // (tests/integration/lib/media_fixtures.mjs).
 constexpr int kChromeVp8PayloadType = 96;
@@ -30,6 +31,7 @@ constexpr int kChromeRtxPayloadType = 97;
 constexpr int kChromeOpusPayloadType = 111;
 constexpr int kChromeMidExtensionId = 4;
 constexpr int kChromeAudioLevelExtensionId = 1;
+constexpr const char* kCname = "fluxmeet-media-probe";
 
 Error invalid(std::string message, std::string field) {
   return makeError(ErrorCode::ValidationFailed, std::move(message), std::move(field));
@@ -105,6 +107,49 @@ std::optional<int> routerExtensionId(const ortc::RtpCapabilities& router, ortc::
     if (extension.uri == uri && (!extension.kind || *extension.kind == kind)) return extension.preferredId;
   }
   return std::nullopt;
+}
+
+// The video source of a "produce": one encoding signalled by SSRC (no simulcast), with the
+// router's payload types and mid extension id. Synthetic (keyframes on the first frame and on
+// request) or the frames of `file`.
+Result<std::unique_ptr<ProbeSource>> videoSource(const ortc::RtpCapabilities& router, const std::string& mid,
+                                                 uint32_t ssrc, const std::optional<std::string>& file) {
+  const int payloadType = routerPayloadType(router, "video/VP8").value_or(kChromeVp8PayloadType);
+  const int rtxPayloadType = routerPayloadType(router, "video/rtx", payloadType).value_or(kChromeRtxPayloadType);
+  const int midId = routerExtensionId(router, ortc::MediaKind::Video, ortc::kMidUri).value_or(kChromeMidExtensionId);
+  client::SyntheticVp8Options stream{.layers = {{.ssrc = ssrc, .bitrate = 300000, .width = 320, .height = 180}},
+                                     .payloadType = static_cast<uint8_t>(payloadType),
+                                     .rtxPayloadType = static_cast<uint8_t>(rtxPayloadType),
+                                     .mid = mid,
+                                     .midExtensionId = static_cast<uint8_t>(midId),
+                                     .fps = kVideoFps,
+                                     .cname = kCname};
+  if (!file) return makeSyntheticVideoSource(std::move(stream));
+  auto opened = FileVp8Source::open(*file, std::move(stream));
+  if (!opened) return opened.error();
+  std::fprintf(stderr, "[probe] video from %s: %zu frames\n", file->c_str(), (*opened)->frameCount());
+  return std::unique_ptr<ProbeSource>(std::move(*opened));
+}
+
+// The audio source of a "produce": Opus with the router's payload type, mid and audio level
+// extension ids; synthetic or the packets of `file`.
+Result<std::unique_ptr<ProbeSource>> audioSource(const ortc::RtpCapabilities& router, const std::string& mid,
+                                                 uint32_t ssrc, const std::optional<std::string>& file) {
+  const int payloadType = routerPayloadType(router, "audio/opus").value_or(kChromeOpusPayloadType);
+  const int midId = routerExtensionId(router, ortc::MediaKind::Audio, ortc::kMidUri).value_or(kChromeMidExtensionId);
+  const int levelId =
+      routerExtensionId(router, ortc::MediaKind::Audio, ortc::kAudioLevelUri).value_or(kChromeAudioLevelExtensionId);
+  client::SyntheticOpusOptions stream{.ssrc = ssrc,
+                                      .payloadType = static_cast<uint8_t>(payloadType),
+                                      .mid = mid,
+                                      .midExtensionId = static_cast<uint8_t>(midId),
+                                      .audioLevelExtensionId = static_cast<uint8_t>(levelId),
+                                      .cname = kCname};
+  if (!file) return makeSyntheticAudioSource(std::move(stream));
+  auto opened = FileOpusSource::open(*file, std::move(stream));
+  if (!opened) return opened.error();
+  std::fprintf(stderr, "[probe] audio from %s: %zu packets\n", file->c_str(), (*opened)->packetCount());
+  return std::unique_ptr<ProbeSource>(std::move(*opened));
 }
 
 }  // namespace
@@ -184,38 +229,25 @@ Result<json> MediaProbe::produce(const json& command) {
     if (!parsed) return invalid(parsed.error().message, "rtpCapabilities." + parsed.error().field);
     router = std::move(*parsed);
   }
-  const std::string mid = std::to_string(nextMid_++);
+  // Optional: an .ivf (video) or Ogg Opus (audio) file to send instead of synthetic media.
+  std::optional<std::string> file;
+  if (const auto it = command.find("file"); it != command.end()) {
+    if (!it->is_string() || !std::filesystem::path(it->get<std::string>()).is_absolute()) {
+      return invalid("file must be an absolute path", "file");
+    }
+    file = it->get<std::string>();
+  }
+  const std::string mid = std::to_string(nextMid_);
   const uint32_t ssrc = newSsrc();
-  ortc::RtpParameters parameters;
+  auto source = *kind == "video" ? videoSource(router, mid, ssrc, file) : audioSource(router, mid, ssrc, file);
+  if (!source) return source.error();
+  ++nextMid_;  // only for a producer that exists: a refused file takes no mid
+  const ortc::RtpParameters parameters = (*source)->producerParameters();
   if (*kind == "video") {
-    const int payloadType = routerPayloadType(router, "video/VP8").value_or(kChromeVp8PayloadType);
-    const int rtxPayloadType =
-        routerPayloadType(router, "video/rtx", payloadType).value_or(kChromeRtxPayloadType);
-    const int midId = routerExtensionId(router, ortc::MediaKind::Video, ortc::kMidUri).value_or(kChromeMidExtensionId);
-    // One encoding signalled by SSRC (no simulcast); keyframes on the first frame and on request.
-    video_ = std::make_unique<client::SyntheticVp8Source>(
-        client::SyntheticVp8Options{.layers = {{.ssrc = ssrc, .bitrate = 300000, .width = 320, .height = 180}},
-                                    .payloadType = static_cast<uint8_t>(payloadType),
-                                    .rtxPayloadType = static_cast<uint8_t>(rtxPayloadType),
-                                    .mid = mid,
-                                    .midExtensionId = static_cast<uint8_t>(midId),
-                                    .fps = kVideoFps,
-                                    .cname = "fluxmeet-media-probe"});
-    parameters = video_->producerParameters();
+    video_ = std::move(*source);
     nextVideo_ = {};
   } else {
-    const int payloadType = routerPayloadType(router, "audio/opus").value_or(kChromeOpusPayloadType);
-    const int midId = routerExtensionId(router, ortc::MediaKind::Audio, ortc::kMidUri).value_or(kChromeMidExtensionId);
-    const int levelId = routerExtensionId(router, ortc::MediaKind::Audio, ortc::kAudioLevelUri)
-                            .value_or(kChromeAudioLevelExtensionId);
-    audio_ = std::make_unique<client::SyntheticOpusSource>(
-        client::SyntheticOpusOptions{.ssrc = ssrc,
-                                     .payloadType = static_cast<uint8_t>(payloadType),
-                                     .mid = mid,
-                                     .midExtensionId = static_cast<uint8_t>(midId),
-                                     .audioLevelExtensionId = static_cast<uint8_t>(levelId),
-                                     .cname = "fluxmeet-media-probe"});
-    parameters = audio_->producerParameters();
+    audio_ = std::move(*source);
     nextAudio_ = {};
   }
   std::fprintf(stderr, "[probe] producing %s ssrc %u mid %s\n", kind->c_str(), ssrc, mid.c_str());
@@ -278,7 +310,7 @@ json MediaProbe::stats() const {
               {"bytesReceived", counts.bytesReceived},
               {"srtpFailures", counts.srtpFailures},
               {"keyframeRequests", keyframeRequests_},
-              {"keyframesSent", video_ ? video_->layer(0).keyframes : 0},
+              {"keyframesSent", video_ ? video_->keyframesSent() : 0},
               {"keyframesReceived", keyframesReceived},
               {"unexpectedRtp", unexpected},
               {"bySsrc", std::move(bySsrc)}};
@@ -309,12 +341,10 @@ void MediaProbe::sendMedia(Clock::time_point now) {
   if (!client_->connected()) return;
   const auto send = [this](std::span<const uint8_t> packet) { client_->sendRtp(packet); };
   if (video_ && now >= nextVideo_) {
-    video_->sendFrame(realtimeNs(), send);
-    nextVideo_ = std::max<Clock::time_point>(nextVideo_ + kVideoInterval, now);
+    nextVideo_ = std::max<Clock::time_point>(nextVideo_ + video_->sendFrame(realtimeNs(), send), now);
   }
   if (audio_ && now >= nextAudio_) {
-    audio_->sendFrame(realtimeNs(), send);
-    nextAudio_ = std::max<Clock::time_point>(nextAudio_ + kAudioInterval, now);
+    nextAudio_ = std::max<Clock::time_point>(nextAudio_ + audio_->sendFrame(realtimeNs(), send), now);
   }
 }
 
@@ -328,18 +358,18 @@ void MediaProbe::onRtp(media::rtp::RtpPacketView& packet) {
 }
 
 // A browser's encoder answers PLI (RFC 4585 section 6.3.1) and FIR (RFC 5104 section 4.3.1)
-// with a keyframe on the named stream.
+// with a keyframe on the named stream; a file source cannot, and its next keyframe answers.
 void MediaProbe::onRtcp(const media::rtcp::RtcpCompound& compound) {
   if (!video_) return;
   for (const auto& packet : compound) {
     if (packet.packetType != media::rtcp::packet_type::kPayloadFeedback) continue;
     if (packet.count == media::rtcp::fmt::kPli) {
       const auto pli = media::rtcp::parsePli(packet);
-      if (pli && video_->requestKeyframeForSsrc(pli->mediaSsrc)) ++keyframeRequests_;
+      if (pli && video_->requestKeyframe(pli->mediaSsrc)) ++keyframeRequests_;
     } else if (packet.count == media::rtcp::fmt::kFir) {
       const auto fir = media::rtcp::FirView::parse(packet);
       for (size_t i = 0; fir && i < fir->entryCount(); ++i) {
-        if (video_->requestKeyframeForSsrc(fir->entry(i).ssrc)) ++keyframeRequests_;
+        if (video_->requestKeyframe(fir->entry(i).ssrc)) ++keyframeRequests_;
       }
     }
   }

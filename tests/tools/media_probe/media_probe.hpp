@@ -1,8 +1,9 @@
 #pragma once
 // MediaProbe: the command side of fluxmeet_media_probe (the protocol is described in main.cpp).
 // It wraps ONE client::MediaClient - a WebRTC endpoint that is the peer of one server transport -
-// answers JSON commands, sends synthetic VP8 / Opus once connected, answers the SFU's keyframe
-// requests like a browser would, and counts what it receives per SSRC. Test-only code.
+// answers JSON commands, sends VP8 / Opus once connected (synthetic, or real from files ffmpeg
+// made), answers the SFU's keyframe requests like a browser would (a file's next keyframe does),
+// and counts what it receives per SSRC. Test-only code.
 //
 // Threading: one thread; main.cpp polls fd() and stdin and calls tick() and handle().
 #include <chrono>
@@ -16,9 +17,8 @@
 
 #include "fluxmeet/common/result.hpp"
 #include "fluxmeet/media/client/media_client.hpp"
-#include "fluxmeet/media/client/synthetic_opus_source.hpp"
-#include "fluxmeet/media/client/synthetic_vp8_source.hpp"
 #include "fluxmeet/media/ortc/rtp_parameters.hpp"
+#include "probe_source.hpp"
 
 namespace fluxmeet::tools {
 
@@ -66,8 +66,8 @@ class MediaProbe {
   std::unique_ptr<media::client::MediaClient> client_;
   EventSink events_;
   media::client::MediaClientState reportedState_ = media::client::MediaClientState::New;
-  std::unique_ptr<media::client::SyntheticVp8Source> video_;
-  std::unique_ptr<media::client::SyntheticOpusSource> audio_;
+  std::unique_ptr<ProbeSource> video_;
+  std::unique_ptr<ProbeSource> audio_;
   int nextMid_ = 0;  // mediasoup-client numbers a transport's m-sections 0, 1, ...
   Clock::time_point nextVideo_{};
   Clock::time_point nextAudio_{};

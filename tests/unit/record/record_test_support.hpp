@@ -1,7 +1,8 @@
 #pragma once
 // Test support for the recorder: real VP8 and Opus made by the ffmpeg program, parsed from the
-// simplest containers ffmpeg writes (IVF for VP8, Ogg for Opus), packetized into RTP like a
-// browser would (RFC 7741 / RFC 7587), and ffprobe/ffmpeg run on the files the recorder writes.
+// simplest containers ffmpeg writes (IVF for VP8, Ogg for Opus: tests/support/media_files.hpp),
+// packetized into RTP like a browser would (RFC 7741 / RFC 7587), and ffprobe/ffmpeg run on the
+// files the recorder writes.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -9,17 +10,21 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "fluxmeet/media/rtp/rtp_packet.hpp"
+#include "support/media_files.hpp"
 
 namespace fluxmeet::record::test {
 
-using Bytes = std::vector<uint8_t>;
+// One implementation of the file parsers, shared with the test tools.
+using Bytes = testsupport::Bytes;
+using testsupport::parseIvf;
+using testsupport::parseOggOpus;
+using testsupport::readFile;
+using VideoFrame = testsupport::VideoFrame;
 
 // A directory under /tmp removed with everything in it when this goes out of scope.
 class TempDir {
@@ -56,67 +61,6 @@ inline CommandResult runCommand(const std::string& command) {
   const int status = pclose(pipe);
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
-}
-
-inline Bytes readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-inline uint32_t loadLe32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24));
-}
-
-struct VideoFrame {
-  Bytes data;
-  uint64_t pts = 0;  // in the IVF time base (1/30 s here)
-  bool keyframe() const { return !data.empty() && (data[0] & 0x01) == 0; }  // RFC 6386 9.1 P bit
-};
-
-// IVF: a 32-byte file header ("DKIF"), then per frame a 12-byte header (LE32 size, LE64 pts).
-inline std::vector<VideoFrame> parseIvf(const Bytes& file) {
-  std::vector<VideoFrame> frames;
-  if (file.size() < 32 || file[0] != 'D' || file[1] != 'K' || file[2] != 'I' || file[3] != 'F') return frames;
-  size_t offset = file[6] | (file[7] << 8);  // header length
-  while (file.size() - offset >= 12) {
-    const uint32_t size = loadLe32(&file[offset]);
-    const uint64_t pts = loadLe32(&file[offset + 4]) | (uint64_t{loadLe32(&file[offset + 8])} << 32);
-    offset += 12;
-    if (size > file.size() - offset) break;
-    frames.push_back(VideoFrame{Bytes(file.begin() + static_cast<long>(offset),
-                                      file.begin() + static_cast<long>(offset + size)),
-                                pts});
-    offset += size;
-  }
-  return frames;
-}
-
-// Ogg (RFC 3533): pages of "OggS", 27-byte header, a lacing table; a packet ends at a lacing
-// value below 255 and may continue over pages. Returns the Opus audio packets (RFC 7845: the
-// first two packets are the OpusHead and OpusTags headers).
-inline std::vector<Bytes> parseOggOpus(const Bytes& file) {
-  std::vector<Bytes> packets;
-  Bytes current;
-  size_t offset = 0;
-  while (file.size() - offset >= 27 && file[offset] == 'O' && file[offset + 1] == 'g') {
-    const size_t segments = file[offset + 26];
-    if (file.size() - offset < 27 + segments) break;
-    size_t data = offset + 27 + segments;
-    for (size_t i = 0; i < segments; ++i) {
-      const size_t lace = file[offset + 27 + i];
-      if (data + lace > file.size()) return packets;
-      current.insert(current.end(), file.begin() + static_cast<long>(data),
-                     file.begin() + static_cast<long>(data + lace));
-      data += lace;
-      if (lace < 255) {
-        packets.push_back(std::move(current));
-        current.clear();
-      }
-    }
-    offset = data;
-  }
-  if (packets.size() < 2) return {};
-  return std::vector<Bytes>(packets.begin() + 2, packets.end());
 }
 
 struct RtpBytes {

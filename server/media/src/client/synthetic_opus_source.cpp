@@ -52,24 +52,26 @@ void SyntheticOpusSource::sendFrame(int64_t sendTimeNs, const PacketSink& sink) 
   sink(std::span<const uint8_t>(packet_.data(), *size));
 }
 
-ortc::RtpParameters SyntheticOpusSource::producerParameters() const {
+ortc::RtpParameters SyntheticOpusSource::producerParameters() const { return opusProducerParameters(options_); }
+
+ortc::RtpParameters opusProducerParameters(const SyntheticOpusOptions& options) {
   ortc::RtpParameters parameters;
-  parameters.mid = options_.mid;
+  parameters.mid = options.mid;
   parameters.codecs.push_back({.mimeType = "audio/opus",
-                               .payloadType = options_.payloadType,
+                               .payloadType = options.payloadType,
                                .clockRate = 48000,
                                .channels = 2,
                                .parameters = {{"minptime", int64_t{10}}, {"useinbandfec", int64_t{1}}},
                                .rtcpFeedback = {{"transport-cc", ""}}});
-  if (options_.midExtensionId != 0)
-    parameters.headerExtensions.push_back({std::string(ortc::kMidUri), options_.midExtensionId});
-  if (options_.audioLevelExtensionId != 0) {
-    parameters.headerExtensions.push_back({std::string(ortc::kAudioLevelUri), options_.audioLevelExtensionId});
+  if (options.midExtensionId != 0)
+    parameters.headerExtensions.push_back({std::string(ortc::kMidUri), options.midExtensionId});
+  if (options.audioLevelExtensionId != 0) {
+    parameters.headerExtensions.push_back({std::string(ortc::kAudioLevelUri), options.audioLevelExtensionId});
   }
   ortc::RtpEncodingParameters encoding;
-  encoding.ssrc = options_.ssrc;
+  encoding.ssrc = options.ssrc;
   parameters.encodings.push_back(std::move(encoding));
-  parameters.rtcp.cname = options_.cname;
+  parameters.rtcp.cname = options.cname;
   parameters.rtcp.reducedSize = true;
   return parameters;
 }

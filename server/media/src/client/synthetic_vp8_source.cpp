@@ -166,33 +166,35 @@ void SyntheticVp8Source::sendLayerFrame(size_t layerIndex, int64_t sendTimeNs, c
   if (keyframe) ++state.keyframes;
 }
 
-ortc::RtpParameters SyntheticVp8Source::producerParameters() const {
+ortc::RtpParameters SyntheticVp8Source::producerParameters() const { return vp8ProducerParameters(options_); }
+
+ortc::RtpParameters vp8ProducerParameters(const SyntheticVp8Options& options) {
   ortc::RtpParameters parameters;
-  parameters.mid = options_.mid;
+  parameters.mid = options.mid;
   const std::vector<ortc::RtcpFeedback> feedback = {
       {"goog-remb", ""}, {"transport-cc", ""}, {"ccm", "fir"}, {"nack", ""}, {"nack", "pli"}};
   parameters.codecs.push_back({.mimeType = "video/VP8",
-                               .payloadType = options_.payloadType,
+                               .payloadType = options.payloadType,
                                .clockRate = 90000,
                                .parameters = {},
                                .rtcpFeedback = feedback});
   parameters.codecs.push_back({.mimeType = "video/rtx",
-                               .payloadType = options_.rtxPayloadType,
+                               .payloadType = options.rtxPayloadType,
                                .clockRate = 90000,
-                               .parameters = {{"apt", int64_t{options_.payloadType}}},
+                               .parameters = {{"apt", int64_t{options.payloadType}}},
                                .rtcpFeedback = {}});
-  if (options_.midExtensionId != 0)
-    parameters.headerExtensions.push_back({std::string(ortc::kMidUri), options_.midExtensionId});
-  const bool simulcast = options_.layers.size() > 1;
-  if (simulcast && options_.ridExtensionId != 0) {
-    parameters.headerExtensions.push_back({std::string(ortc::kRtpStreamIdUri), options_.ridExtensionId});
+  if (options.midExtensionId != 0)
+    parameters.headerExtensions.push_back({std::string(ortc::kMidUri), options.midExtensionId});
+  const bool simulcast = options.layers.size() > 1;
+  if (simulcast && options.ridExtensionId != 0) {
+    parameters.headerExtensions.push_back({std::string(ortc::kRtpStreamIdUri), options.ridExtensionId});
   }
-  if (simulcast && options_.repairedRidExtensionId != 0) {
+  if (simulcast && options.repairedRidExtensionId != 0) {
     parameters.headerExtensions.push_back(
-        {std::string(ortc::kRepairedRtpStreamIdUri), options_.repairedRidExtensionId});
+        {std::string(ortc::kRepairedRtpStreamIdUri), options.repairedRidExtensionId});
   }
-  const std::string mode = "L1T" + std::to_string(options_.temporalLayers);
-  for (const auto& layer : options_.layers) {
+  const std::string mode = "L1T" + std::to_string(options.temporalLayers);
+  for (const auto& layer : options.layers) {
     ortc::RtpEncodingParameters encoding;
     // Simulcast is signalled by rid (RFC 8853), a single encoding by SSRC, as Chrome does.
     if (simulcast && !layer.rid.empty()) {
@@ -204,7 +206,7 @@ ortc::RtpParameters SyntheticVp8Source::producerParameters() const {
     encoding.maxBitrate = layer.bitrate;
     parameters.encodings.push_back(std::move(encoding));
   }
-  parameters.rtcp.cname = options_.cname;
+  parameters.rtcp.cname = options.cname;
   parameters.rtcp.reducedSize = true;
   return parameters;
 }

@@ -56,4 +56,8 @@ class SyntheticOpusSource {
   std::array<uint8_t, 1600> packet_{};
 };
 
+// The same for any Opus sender signalled like `options` describes (SSRC, payload type, extension
+// ids), e.g. one that sends packets of a real encoder instead.
+ortc::RtpParameters opusProducerParameters(const SyntheticOpusOptions& options);
+
 }  // namespace fluxmeet::media::client

@@ -91,4 +91,8 @@ class SyntheticVp8Source {
   std::array<uint8_t, 1600> packet_{};
 };
 
+// The same for any VP8 sender signalled like `options` describes (the encodings, payload types,
+// extension ids, temporal layers), e.g. one that sends frames of a real encoder instead.
+ortc::RtpParameters vp8ProducerParameters(const SyntheticVp8Options& options);
+
 }  // namespace fluxmeet::media::client
