@@ -1,0 +1,14 @@
+#pragma once
+// The one way this module turns JSON into text: compact, keys sorted (nlohmann::json keeps
+// objects in a std::map), and never throwing. Every string was checked for UTF-8 before it got
+// here; `replace` only guards against a caller that skipped validation.
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace fluxmeet::whiteboard {
+
+inline std::string jsonText(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace fluxmeet::whiteboard
