@@ -48,7 +48,7 @@ describe('meetings', () => {
       timeZone: 'Europe/Berlin',
       durationMinutes: 45,
       passcode: 'open-sesame',
-      settings: { waitingRoom: true, guestsAllowed: false, muteOnEntry: true, screenShare: 'hosts' },
+      settings: { waitingRoom: true, guestsAllowed: false, muteOnEntry: true, screenShare: 'hosts', autoRecord: true },
     });
     assert.equal(response.status, 201, response.text);
     const meeting = response.json;
@@ -59,7 +59,13 @@ describe('meetings', () => {
     assert.equal(meeting.durationMinutes, 45);
     assert.equal(meeting.passcode, 'open-sesame');
     assert.equal(meeting.hasPasscode, true);
-    assert.deepEqual(meeting.settings, { waitingRoom: true, guestsAllowed: false, muteOnEntry: true, screenShare: 'hosts' });
+    assert.deepEqual(meeting.settings, {
+      waitingRoom: true,
+      guestsAllowed: false,
+      muteOnEntry: true,
+      screenShare: 'hosts',
+      autoRecord: true,
+    });
   });
 
   it('rejects invalid meetings with the offending field', async () => {

@@ -99,9 +99,10 @@ describe('recording through signaling', () => {
 
     const stopped = await host.call('recording.stop', {});
     assert.equal(stopped.files, 2);
+    assert.ok(Number.isInteger(stopped.recordingId), JSON.stringify(stopped));
     for (const client of [host, guest, late]) {
       const notice = await client.waitFor('recording.stopped');
-      assert.deepEqual(notice, { by: host.peerId, files: 2 });
+      assert.deepEqual(notice, { by: host.peerId, files: 2, recordingId: stopped.recordingId });
     }
     late.terminate();
 
@@ -113,7 +114,10 @@ describe('recording through signaling', () => {
       [`${guest.peerId}-camera-${producers.video.id}.webm`]: 'vp8',
       [`${guest.peerId}-mic-${producers.audio.id}.webm`]: 'opus',
     };
-    assert.deepEqual((await readdir(dir)).sort(), Object.keys(expected).sort());
+    // Beside the track files: the manifest composition reads (and, soon, what it writes).
+    const trackFiles = (await readdir(dir)).filter((name) => name.endsWith('.webm') && !name.startsWith('composed'));
+    assert.deepEqual(trackFiles.sort(), Object.keys(expected).sort());
+    assert.ok((await readdir(dir)).includes('tracks.json'));
     // The writer thread finalizes the files shortly after the stop: poll until ffprobe agrees.
     for (const [name, codec] of Object.entries(expected)) {
       const file = path.join(dir, name);

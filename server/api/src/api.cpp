@@ -26,6 +26,7 @@ void Api::registerRoutes(http::Router& router) {
   registerAuthRoutes(router, *state_);
   registerUserRoutes(router, *state_);
   registerMeetingRoutes(router, *state_);
+  registerRecordingRoutes(router, *state_);
 }
 
 }  // namespace fluxmeet::api

@@ -79,6 +79,8 @@ struct AuthedUser {
 // Bearer access token -> the signed-in user, checking that the token's session is still active
 // (so logout, password change and "sign out everywhere" take effect at once, not in 15 minutes).
 Result<AuthedUser> authenticate(State& state, const http::Request& request);
+// The same checks for a token of another kind ("media": the recordings cookie).
+Result<AuthedUser> authenticateToken(State& state, std::string_view token, std::string_view kind);
 
 // Content-Type must be JSON; the body must parse and pass the schema.
 Result<nlohmann::json> readJsonBody(const http::Request& request, const http::Schema& schema);
@@ -105,5 +107,6 @@ void registerAuthRoutes(http::Router& router, State& state);
 void registerUserRoutes(http::Router& router, State& state);
 void registerMeetingRoutes(http::Router& router, State& state);
 void registerHealthRoutes(http::Router& router, State& state);
+void registerRecordingRoutes(http::Router& router, State& state);
 
 }  // namespace fluxmeet::api

@@ -5,12 +5,11 @@
 
 namespace fluxmeet::api {
 
-Result<AuthedUser> authenticate(State& state, const http::Request& request) {
-  std::string_view token = request.bearerToken();
+Result<AuthedUser> authenticateToken(State& state, std::string_view token, std::string_view kind) {
   if (token.empty()) return makeError(ErrorCode::Unauthorized, "sign in required");
   auto claims = state.services.jwt.verify(token, unixNow());
   if (!claims) return claims.error();
-  if (claims->kind != "user") return makeError(ErrorCode::Unauthorized, "a user token is required");
+  if (claims->kind != kind) return makeError(ErrorCode::Unauthorized, "a user token is required");
   store::Id userId = 0;
   const std::string& subject = claims->subject;
   auto [end, ec] = std::from_chars(subject.data(), subject.data() + subject.size(), userId);
@@ -24,6 +23,10 @@ Result<AuthedUser> authenticate(State& state, const http::Request& request) {
   auto user = state.services.store.findUserById(userId);
   if (!user) return makeError(ErrorCode::Unauthorized, "account no longer exists");
   return AuthedUser{std::move(*user), claims->sessionId};
+}
+
+Result<AuthedUser> authenticate(State& state, const http::Request& request) {
+  return authenticateToken(state, request.bearerToken(), "user");
 }
 
 Result<nlohmann::json> readJsonBody(const http::Request& request, const http::Schema& schema) {
@@ -70,6 +73,7 @@ nlohmann::json meetingJson(const store::Meeting& meeting, bool hostView, const s
       {"waitingRoom", meeting.settings.waitingRoom},
       {"guestsAllowed", meeting.settings.guestsAllowed},
       {"muteOnEntry", meeting.settings.muteOnEntry},
+      {"autoRecord", meeting.settings.autoRecord},
       {"screenShare", meeting.settings.screenShare == store::ScreenSharePolicy::HostsOnly ? "hosts" : "everyone"},
   };
   nlohmann::json view{

@@ -188,6 +188,8 @@ asio::awaitable<Response> logout(State& state, Request& request) {
   }
   Response response = http::noContent();
   response.set(bhttp::field::set_cookie, clearedRefreshCookie(request));
+  // The recordings cookie dies with the session anyway; the browser need not keep it.
+  response.insert(bhttp::field::set_cookie, "fm_media=; Path=/api/v1/recordings; HttpOnly; SameSite=Strict; Max-Age=0");
   co_return response;
 }
 

@@ -21,6 +21,7 @@ const http::Schema kSettingsSchema{{
     FieldRule{.name = "waitingRoom", .type = JsonType::Boolean},
     FieldRule{.name = "guestsAllowed", .type = JsonType::Boolean},
     FieldRule{.name = "muteOnEntry", .type = JsonType::Boolean},
+    FieldRule{.name = "autoRecord", .type = JsonType::Boolean},
     FieldRule{.name = "screenShare", .type = JsonType::String, .oneOf = {"everyone", "hosts"}},
 }};
 const FieldRule kTitle{.name = "title", .type = JsonType::String, .minLength = 1, .maxLength = 120};
@@ -43,6 +44,7 @@ store::MeetingSettings applySettings(store::MeetingSettings settings, const nloh
   if (auto v = http::optionalField<bool>(given, "waitingRoom")) settings.waitingRoom = *v;
   if (auto v = http::optionalField<bool>(given, "guestsAllowed")) settings.guestsAllowed = *v;
   if (auto v = http::optionalField<bool>(given, "muteOnEntry")) settings.muteOnEntry = *v;
+  if (auto v = http::optionalField<bool>(given, "autoRecord")) settings.autoRecord = *v;
   if (auto v = http::optionalField<std::string>(given, "screenShare")) {
     settings.screenShare = *v == "hosts" ? store::ScreenSharePolicy::HostsOnly : store::ScreenSharePolicy::Everyone;
   }
@@ -159,8 +161,10 @@ asio::awaitable<Response> getMeeting(State& state, Request& request) {
   }
   auto meeting = meetingFromPath(state, request);
   if (!meeting) co_return http::errorResponse(meeting.error());
-  co_return http::jsonResponse(bhttp::status::ok,
-                               meetingJson(*meeting, viewer != 0 && meeting->hostId == viewer, baseUrl(state, request)));
+  nlohmann::json body = meetingJson(*meeting, viewer != 0 && meeting->hostId == viewer, baseUrl(state, request));
+  // The pre-join screen tells whoever is about to enter that the meeting is being recorded.
+  body["recording"] = state.services.recordings != nullptr && state.services.recordings->meetingRecording(meeting->code);
+  co_return http::jsonResponse(bhttp::status::ok, body);
 }
 
 asio::awaitable<Response> updateMeeting(State& state, Request& request) {

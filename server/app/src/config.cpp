@@ -154,6 +154,14 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
                  "Shared secret for TURN credentials, coturn's static-auth-secret, >= 32 chars (TURN_SECRET)");
   cli.add_option("--turn-credential-ttl", config.turnCredentialTtlSeconds,
                  "Lifetime of a TURN credential in seconds, 60..604800; default 86400 (TURN_CREDENTIAL_TTL)");
+  cli.add_option("--recordings-dir", config.recordingsDir,
+                 "Where server recordings go; default <database directory>/recordings (RECORDINGS_DIR)");
+  cli.add_option("--recordings-min-free-mb", config.recordingsMinFreeMb,
+                 "Refuse to start a recording with less free disk than this, MB; default 1024 (RECORDINGS_MIN_FREE_MB)");
+  cli.add_option("--recordings-retention-days", config.recordingsRetentionDays,
+                 "Delete recordings older than this many days; 0 keeps them (RECORDINGS_RETENTION_DAYS)");
+  cli.add_option("--recording-compose-jobs", config.recordingComposeJobs,
+                 "Recordings composed at once, 1..16; default 1 (RECORDING_COMPOSE_JOBS)");
   cli.add_option("--tls-cert", config.tlsCert, "PEM certificate chain for HTTPS/WSS (TLS_CERT)");
   cli.add_option("--tls-key", config.tlsKey, "PEM private key for HTTPS/WSS (TLS_KEY)");
   cli.add_option("--log-level", config.logLevel, "trace|debug|info|warn|error (LOG_LEVEL)");
@@ -180,6 +188,10 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
       {"MEDIA_LISTEN_IP", "--media-listen-ip"},       {"MEDIA_WORKERS", "--media-workers"},
       {"TURN_URLS", "--turn-urls"},        {"TURN_SECRET", "--turn-secret"},
       {"TURN_CREDENTIAL_TTL", "--turn-credential-ttl"},
+      {"RECORDINGS_DIR", "--recordings-dir"},
+      {"RECORDINGS_MIN_FREE_MB", "--recordings-min-free-mb"},
+      {"RECORDINGS_RETENTION_DAYS", "--recordings-retention-days"},
+      {"RECORDING_COMPOSE_JOBS", "--recording-compose-jobs"},
       {"TLS_CERT", "--tls-cert"},          {"TLS_KEY", "--tls-key"},
       {"LOG_LEVEL", "--log-level"},        {"WEB_ROOT", "--web-root"},
       {"CORS_ORIGINS", "--cors-origins"},  {"SMTP_URL", "--smtp-url"},
@@ -234,6 +246,15 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   }
   if (config.reconnectGraceMs < 100 || config.reconnectGraceMs > 600000) {
     return configError("SIGNAL_RECONNECT_GRACE_MS must be between 100 and 600000");
+  }
+  if (config.recordingsMinFreeMb < 0 || config.recordingsMinFreeMb > 100'000'000) {
+    return configError("RECORDINGS_MIN_FREE_MB must be between 0 and 100000000");
+  }
+  if (config.recordingsRetentionDays < 0 || config.recordingsRetentionDays > 36500) {
+    return configError("RECORDINGS_RETENTION_DAYS must be between 0 (keep) and 36500");
+  }
+  if (config.recordingComposeJobs < 1 || config.recordingComposeJobs > 16) {
+    return configError("RECORDING_COMPOSE_JOBS must be between 1 and 16");
   }
   config.port = static_cast<std::uint16_t>(port);
   config.mediaUdpPort = static_cast<std::uint16_t>(mediaPort);

@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -87,7 +88,26 @@ int runServer(Config config) {
   auth::JwtCodec jwt(config.jwtSecret);
   http::Metrics metrics;
   http::Router router;
-  api::Api api(api::ApiServices{*database, jwt, passwords, blockingPool, metrics},
+  // Recording: declared before signaling so every Room's recording stops before it goes.
+  meeting::RecordingService recordings(
+      meeting::RecordingServiceOptions{
+          .rootDir = config.recordingsDir.empty() ? recordingsDirFor(config.databaseUrl) : config.recordingsDir,
+          .minFreeBytes = static_cast<uint64_t>(config.recordingsMinFreeMb) << 20,
+          .composeJobs = static_cast<unsigned>(config.recordingComposeJobs),
+          .retentionDays = config.recordingsRetentionDays},
+      database.get(), [&io](std::function<void()> task) { asio::post(io, std::move(task)); });
+  recordings.recover(std::time(nullptr));
+  // Retention: at start and then hourly.
+  asio::steady_timer retentionTimer(io);
+  std::function<void()> sweepRecordings = [&] {
+    recordings.sweepRetention(std::time(nullptr));
+    retentionTimer.expires_after(std::chrono::hours(1));
+    retentionTimer.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) sweepRecordings();
+    });
+  };
+  sweepRecordings();
+  api::Api api(api::ApiServices{*database, jwt, passwords, blockingPool, metrics, &recordings},
                api::ApiOptions{.publicUrl = config.publicUrl,
                                .dev = config.dev,
                                .smtpUrl = config.smtpUrl,
@@ -142,7 +162,7 @@ int runServer(Config config) {
   mediaGauge("fluxmeet_media_unknown_tuple_total", "Datagrams from addresses no transport validated", &Published::unknownTuple);
   signal::SignalingOptions signalingOptions;
   signalingOptions.reconnectGrace = std::chrono::milliseconds(config.reconnectGraceMs);
-  signalingOptions.recordingsDir = recordingsDirFor(config.databaseUrl);
+  signalingOptions.recordings = &recordings;
   signal::SignalingServer signaling(io, *database, jwt, metrics, signalingOptions, mediaPlane->get(), &mediaEvents);
   server.setWebSocketHandler("/ws", &signaling);
   if (std::filesystem::is_regular_file(std::filesystem::path(config.webRoot) / "index.html")) {
@@ -172,6 +192,7 @@ int runServer(Config config) {
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
     signaling.closeAll();
+    retentionTimer.cancel();
     server.stop(std::chrono::seconds(5), [&io] { io.stop(); });
   });
   io.run();

@@ -81,7 +81,9 @@ Result<AccessClaims> readClaims(const json& payload) {
   if (!sid || sid->empty()) return unauthorized("token has no valid session");
   claims.sessionId = std::move(*sid);
   auto kind = readString(payload, "kind", present);
-  if (!kind || (*kind != "user" && *kind != "guest")) return unauthorized("token has no valid kind");
+  if (!kind || (*kind != "user" && *kind != "guest" && *kind != "media")) {
+    return unauthorized("token has no valid kind");
+  }
   claims.kind = std::move(*kind);
   auto mtg = readString(payload, "mtg", present);
   if (present && !mtg) return unauthorized("token has an invalid meeting claim");

@@ -2,16 +2,22 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "fluxmeet/http/file_response.hpp"
 #include "security_headers.hpp"
 
 namespace fluxmeet::http {
@@ -37,6 +43,30 @@ std::string routeLabel(const Request& request, const RouteMatch& match) {
   if (match.route) return match.route->pattern;
   if (request.path.rfind("/api/", 0) == 0) return "unmatched";
   return "static";
+}
+
+// Streams a file's byte range after its header, 64 KiB at a time, so that no response holds a
+// whole file in memory; each chunk gets the request timeout. Returns the bytes written (fewer on
+// a write error or a file that shrank).
+template <class Stream, class Duration>
+asio::awaitable<std::uint64_t> writeFileBody(Stream& stream, const FileBody& file, Duration timeout,
+                                             beast::error_code& ec) {
+  const int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) co_return 0;
+  std::vector<char> chunk(64 * 1024);
+  std::uint64_t written = 0;
+  while (written < file.range.length) {
+    const auto want = static_cast<size_t>(std::min<std::uint64_t>(chunk.size(), file.range.length - written));
+    const ssize_t got = ::pread(fd, chunk.data(), want, static_cast<off_t>(file.range.offset + written));
+    if (got <= 0) break;
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    co_await asio::async_write(stream, asio::buffer(chunk.data(), static_cast<size_t>(got)),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    written += static_cast<std::uint64_t>(got);
+  }
+  ::close(fd);
+  co_return written;
 }
 
 }  // namespace
@@ -194,6 +224,7 @@ asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::str
     finishResponse(request, response);
     bool keepAlive = request.message.keep_alive() && !stopping_;
     response.keep_alive(keepAlive);
+    const std::optional<FileBody> file = takeFileBody(response);
     if (request.method() == bhttp::verb::head) {
       response.prepare_payload();
       response.body().clear();
@@ -201,7 +232,17 @@ asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::str
       response.prepare_payload();
     }
     beast::get_lowest_layer(stream).expires_after(options_.requestTimeout);
-    co_await bhttp::async_write(stream, response, redirect_error(use_awaitable, ec));
+    std::uint64_t bytesSent = response.body().size();
+    if (file) {
+      response.content_length(file->range.length);
+      bytesSent = 0;
+      bhttp::response_serializer<bhttp::string_body> header(response);
+      co_await bhttp::async_write_header(stream, header, redirect_error(use_awaitable, ec));
+      if (!ec && request.method() != bhttp::verb::head) bytesSent = co_await writeFileBody(stream, *file, options_.requestTimeout, ec);
+      if (bytesSent < file->range.length && request.method() != bhttp::verb::head) keepAlive = false;
+    } else {
+      co_await bhttp::async_write(stream, response, redirect_error(use_awaitable, ec));
+    }
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.recordRequest(routeLabel(request, match), bhttp::to_string(request.method()), response.result_int(),
@@ -210,7 +251,7 @@ asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::str
       // The query string is never logged: nothing secret belongs there, and this makes sure.
       spdlog::info("http ip={} method={} path={} status={} ms={:.2f} bytes={}", request.remoteIp,
                    bhttp::to_string(request.method()), request.path, response.result_int(), seconds * 1000.0,
-                   response.body().size());
+                   bytesSent);
     }
     maybeDrained();
     if (ec || !keepAlive) break;

@@ -22,6 +22,7 @@ inline nlohmann::json meetingSettingsJson(const store::MeetingSettings& settings
   return {{"waitingRoom", settings.waitingRoom},
           {"guestsAllowed", settings.guestsAllowed},
           {"muteOnEntry", settings.muteOnEntry},
+          {"autoRecord", settings.autoRecord},
           {"screenShare", settings.screenShare == store::ScreenSharePolicy::HostsOnly ? "hosts" : "everyone"}};
 }
 

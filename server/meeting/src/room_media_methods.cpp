@@ -97,8 +97,8 @@ Result<json> Room::produce(const std::string& peerId, const json& data) {
     broadcast("peer.updated", peerJson(peer));
   }
   broadcast("producer.new", producerJson(*produced), peerId);
-  // A failed sink (say, a codec the recorder cannot write) must not fail the producer.
-  if (recording_) (void)recording_->addProducer(*produced);
+  recordProducer(*produced);
+  maybeAutoRecord();
   return json{{"id", produced->id}, {"paused", produced->paused}};
 }
 

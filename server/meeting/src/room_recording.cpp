@@ -6,6 +6,8 @@
 #include <system_error>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "fluxmeet/common/clock.hpp"
 #include "fluxmeet/media/codecs/keyframe.hpp"
 #include "fluxmeet/media/ortc/ortc.hpp"
@@ -53,6 +55,9 @@ Result<std::unique_ptr<RoomRecording>> RoomRecording::start(RecordingService& se
   }
   fs::create_directories(directory, error);
   if (error) return makeError(ErrorCode::Unavailable, "cannot create the recording directory: " + error.message());
+  directory = fs::absolute(directory, error);
+  // An empty manifest at once: a crash before the first track still leaves a recording to account for.
+  if (auto written = record::writeManifest(directory.string(), {}); !written) return written.error();
   return std::unique_ptr<RoomRecording>(
       new RoomRecording(service, media, directory.string(), std::move(by), startedAt, steadyNowNs()));
 }
@@ -68,7 +73,9 @@ RoomRecording::RoomRecording(RecordingService& service, RoomMedia& media, std::s
 
 RoomRecording::~RoomRecording() { stop(); }
 
-Result<void> RoomRecording::addProducer(const ProducerInfo& producer) {
+int64_t RoomRecording::elapsedMs() const { return (steadyNowNs() - startNs_) / 1'000'000; }
+
+Result<void> RoomRecording::addProducer(const ProducerInfo& producer, const std::string& displayName) {
   if (taps_.contains(producer.id)) return {};
   RecordedCodec codec;
   auto looked = media_.withRouter([&](Router& router) -> Result<void> {
@@ -94,6 +101,15 @@ Result<void> RoomRecording::addProducer(const ProducerInfo& producer) {
   auto tap = RecorderTap::create(service_.writer(), producer.id, std::move(options));
   if (!tap) return tap.error();
   ++files_;  // the file exists from here on, whatever follows
+  manifest_.push_back({.file = recordingFileName(producer),
+                       .peerId = producer.peerId,
+                       .name = displayName,
+                       .source = std::string(mediaSourceName(producer.source)),
+                       .video = producer.kind == media::ortc::MediaKind::Video});
+  // Rewritten as each track comes, so that a recording cut short by a crash can be composed.
+  if (auto written = record::writeManifest(directory_, manifest_); !written) {
+    spdlog::warn("recording {}: {}", directory_, written.error().message);
+  }
   RecorderTap* raw = tap->get();
   auto attached = media_.withRouter([raw](Router& router) { return raw->attach(router); });
   if (!attached) {

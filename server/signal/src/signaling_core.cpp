@@ -29,10 +29,7 @@ SignalingCore::SignalingCore(boost::asio::io_context& io, store::Store& store, c
       metrics_(metrics),
       options_(options),
       limits_{options.maxMessageBytes, options.queueMessages, options.queueBytes},
-      recordingService_(options.recordingsDir.empty()
-                            ? nullptr
-                            : std::make_unique<meeting::RecordingService>(options.recordingsDir)),
-      registry_(store, media, options.roomCloseGrace, recordingService_.get()),
+      registry_(store, media, options.roomCloseGrace, options.recordings),
       relay_(relay),
       roomCloseTimer_(io) {
   if (relay_) relay_->setRegistry(&registry_);

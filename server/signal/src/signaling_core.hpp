@@ -13,7 +13,6 @@
 #include "envelope.hpp"
 #include "fluxmeet/auth/jwt.hpp"
 #include "fluxmeet/http/metrics.hpp"
-#include "fluxmeet/meeting/recording_service.hpp"
 #include "fluxmeet/meeting/room_registry.hpp"
 #include "fluxmeet/signal/signaling_server.hpp"
 #include "peer_session.hpp"
@@ -55,7 +54,6 @@ class SignalingCore : public ConnectionListener {
   http::Metrics& metrics_;
   SignalingOptions options_;
   ConnectionLimits limits_;
-  std::unique_ptr<meeting::RecordingService> recordingService_;  // outlives the rooms
   meeting::RoomRegistry registry_;
   RequestLimits requestLimits_;
   std::map<std::string, std::shared_ptr<PeerSession>> sessions_;  // by peerId

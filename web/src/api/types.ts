@@ -31,6 +31,8 @@ export interface MeetingSettings {
   guestsAllowed: boolean;
   muteOnEntry: boolean;
   screenShare: ScreenSharePolicy;
+  /** Start a server recording when the meeting starts (issue 6). Absent from older servers: false. */
+  autoRecord?: boolean;
 }
 
 export interface Meeting {

@@ -6,7 +6,15 @@
  */
 import type { ConnectionState } from '../signal/SignalClient';
 import { strings } from '../i18n/strings';
-import type { ChatMessage, MediaSource, MeetingSettingsView, PeerInfo, Role, ServerRecording } from '../signal/protocol';
+import type {
+  ChatMessage,
+  MediaSource,
+  MeetingSettingsView,
+  PeerInfo,
+  RecordingStoppedNotice,
+  Role,
+  ServerRecording,
+} from '../signal/protocol';
 import { appendMessage, isChatMessage, replaceMessage } from './chat';
 import type { ReactionEmoji } from './reactions';
 
@@ -64,7 +72,7 @@ export const INITIAL_STATE: MeetingState = {
 
 export function isServerRecording(value: unknown): value is ServerRecording {
   const v = value as Partial<ServerRecording> | null;
-  return typeof v === 'object' && v !== null && typeof v.by === 'string' && typeof v.startedAt === 'string';
+  return typeof v === 'object' && v !== null && (typeof v.by === 'string' || v.by === null) && typeof v.startedAt === 'string';
 }
 
 /** The name to show for a peer id: "You", a participant's name, or "Someone" (already gone). */
@@ -77,7 +85,9 @@ function nameOf(state: MeetingState, peerId: unknown): string {
 export type MeetingEvent =
   | { type: 'peerJoined'; peerId: string; displayName: string }
   | { type: 'peerLeft'; peerId: string; displayName: string; reason: string }
-  | { type: 'reaction'; peerId: string; emoji: ReactionEmoji };
+  | { type: 'reaction'; peerId: string; emoji: ReactionEmoji }
+  /** A server recording stopped and was kept: told to hosts and co-hosts, who can find it in the history. */
+  | { type: 'recordingSaved'; recordingId: number };
 
 export interface Reduction {
   change: Partial<MeetingState> | null;
@@ -153,13 +163,20 @@ export function reduceNotification(state: MeetingState, method: string, data: un
       if (!isServerRecording(d)) return none(null);
       return none({
         recording: { by: d.by, startedAt: d.startedAt },
-        recordingNotice: strings.serverRecording.started(nameOf(state, d.by)),
+        recordingNotice: d.by === null ? strings.serverRecording.beingRecorded : strings.serverRecording.started(nameOf(state, d.by)),
       });
-    case 'recording.stopped':
-      return none({
-        recording: null,
-        recordingNotice: typeof d.by === 'string' ? strings.serverRecording.stopped(nameOf(state, d.by)) : strings.serverRecording.ended,
-      });
+    case 'recording.stopped': {
+      const stopped = d as Partial<RecordingStoppedNotice>;
+      const moderator = state.self?.role === 'host' || state.self?.role === 'cohost';
+      return {
+        change: {
+          recording: null,
+          recordingNotice:
+            typeof stopped.by === 'string' ? strings.serverRecording.stopped(nameOf(state, stopped.by)) : strings.serverRecording.ended,
+        },
+        events: moderator && typeof stopped.recordingId === 'number' ? [{ type: 'recordingSaved', recordingId: stopped.recordingId }] : [],
+      };
+    }
     case 'meeting.locked':
       return none(state.meeting ? { meeting: { ...state.meeting, locked: Boolean(d.locked) } } : null);
     default:

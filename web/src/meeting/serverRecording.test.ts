@@ -122,3 +122,45 @@ describe('server recording state', () => {
     expect(named?.change?.recordingNotice).toBe('Someone started recording this meeting');
   });
 });
+
+describe('recording saved (recording.stopped with recordingId)', () => {
+  const as = (role: 'host' | 'cohost' | 'participant' | 'guest'): MeetingState => ({
+    ...INITIAL_STATE,
+    self: { peerId: 'me', displayName: 'Me', role },
+    recording: STARTED,
+  });
+
+  it('tells hosts and co-hosts that a recording was kept, with its id', () => {
+    for (const role of ['host', 'cohost'] as const) {
+      const reduced = reduceNotification(as(role), 'recording.stopped', { by: 'me', files: 2, recordingId: 12 }, false);
+      expect(reduced?.events).toEqual([{ type: 'recordingSaved', recordingId: 12 }]);
+      expect(reduced?.change).toMatchObject({ recording: null, recordingNotice: 'You stopped recording this meeting' });
+    }
+  });
+
+  it('tells nobody else, and nothing when no recording was kept (or an older server sends no id)', () => {
+    for (const role of ['participant', 'guest'] as const) {
+      expect(reduceNotification(as(role), 'recording.stopped', { by: 'p2', files: 2, recordingId: 12 }, false)?.events).toEqual([]);
+    }
+    expect(reduceNotification(as('host'), 'recording.stopped', { by: null, files: 0, recordingId: null }, false)?.events).toEqual([]);
+    expect(reduceNotification(as('host'), 'recording.stopped', { by: 'me', files: 1 }, false)?.events).toEqual([]);
+    expect(reduceNotification(as('host'), 'recording.stopped', { by: 'me', files: 1, recordingId: '12' }, false)?.events).toEqual([]);
+  });
+
+  it('passes the event to onEvent listeners of the client', async () => {
+    const { client, signal } = await joinedClient(STARTED);
+    const events: unknown[] = [];
+    client.onEvent((event) => events.push(event));
+    signal.push('recording.stopped', { by: null, files: 3, recordingId: 7 });
+    expect(events).toEqual([{ type: 'recordingSaved', recordingId: 7 }]);
+    expect(client.getState().recording).toBeNull();
+  });
+
+  it('follows a recording that nobody started (auto-record) with a plain notice', () => {
+    const reduced = reduceNotification(as('participant'), 'recording.started', { by: null, startedAt: '2026-11-25T19:00:00Z' }, false);
+    expect(reduced?.change).toEqual({
+      recording: { by: null, startedAt: '2026-11-25T19:00:00Z' },
+      recordingNotice: 'This meeting is being recorded',
+    });
+  });
+});

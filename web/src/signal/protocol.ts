@@ -54,10 +54,22 @@ export interface JoinedSnapshot {
   recording?: ServerRecording | null;
 }
 
-/** A server-side recording (issue 6): who started it and when (RFC 3339). */
+/**
+ * A server-side recording (issue 6): who started it (a peerId; null when nobody did, e.g. the
+ * meeting's autoRecord setting started it) and when (RFC 3339).
+ */
 export interface ServerRecording {
-  by: string;
+  by: string | null;
   startedAt: string;
+}
+
+/** Data of the `recording.stopped` notification. */
+export interface RecordingStoppedNotice {
+  /** Who stopped it; null when the meeting ended for another reason. */
+  by: string | null;
+  files: number;
+  /** The recording in the meeting's history (GET /api/v1/recordings/{id}); null when nothing was kept. */
+  recordingId?: number | null;
 }
 
 export type JoinResult = JoinedSnapshot | { state: 'waiting' };

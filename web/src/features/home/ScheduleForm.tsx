@@ -6,7 +6,7 @@ import { FormAlert, FormField, SubmitButton } from '../../ui/FormField';
 import { browserTimeZone, MAX_DURATION, MIN_DURATION, validateSchedule, type ScheduleValues } from './scheduleValidation';
 
 const FIELDS = ['title', 'startsAt', 'durationMinutes', 'passcode'] as const;
-type SwitchSetting = 'waitingRoom' | 'guestsAllowed' | 'muteOnEntry';
+type SwitchSetting = 'waitingRoom' | 'guestsAllowed' | 'muteOnEntry' | 'autoRecord';
 
 export interface ScheduleFormProps {
   initial: ScheduleValues;
@@ -60,7 +60,7 @@ export function ScheduleForm({
   };
 
   const check = (key: SwitchSetting, label: string) => {
-    const value = values.settings[key];
+    const value = values.settings[key] ?? false;
     return (
       <div className="form-check form-switch mb-2">
         <input
@@ -138,6 +138,7 @@ export function ScheduleForm({
         {check('waitingRoom', strings.schedule.waitingRoom)}
         {check('guestsAllowed', strings.schedule.guestsAllowed)}
         {check('muteOnEntry', strings.schedule.muteOnEntry)}
+        {check('autoRecord', strings.schedule.autoRecord)}
         <label className="form-label mt-2" htmlFor={`${id}-screenShare`}>
           {strings.schedule.screenShare}
         </label>

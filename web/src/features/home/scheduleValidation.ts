@@ -21,6 +21,7 @@ export const defaultSettings: MeetingSettings = {
   guestsAllowed: true,
   muteOnEntry: false,
   screenShare: 'everyone',
+  autoRecord: false,
 };
 
 export function browserTimeZone(): string {

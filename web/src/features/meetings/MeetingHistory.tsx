@@ -6,6 +6,7 @@ import { FormAlert } from '../../ui/FormField';
 import { formatDateTime, formatDuration } from '../../ui/format';
 import { PageLoader } from '../../ui/PageLoader';
 import { useAsync } from '../../ui/useAsync';
+import { RecordingList } from './recordings/RecordingList';
 
 export default function MeetingHistory() {
   const { code = '' } = useParams();
@@ -65,6 +66,7 @@ export default function MeetingHistory() {
               </table>
             </div>
           )}
+          <RecordingList code={data.meeting.code} />
         </>
       )}
     </div>

@@ -9,6 +9,7 @@
 #include "fluxmeet/auth/password_hasher.hpp"
 #include "fluxmeet/http/metrics.hpp"
 #include "fluxmeet/http/router.hpp"
+#include "fluxmeet/meeting/recording_service.hpp"
 #include "fluxmeet/store/store.hpp"
 
 namespace fluxmeet::api {
@@ -31,6 +32,7 @@ struct ApiServices {
   const auth::PasswordHasher& passwords;
   boost::asio::thread_pool& blockingPool;
   http::Metrics& metrics;
+  meeting::RecordingService* recordings = nullptr;  // null: the recordings routes answer 503
 };
 
 class Api {

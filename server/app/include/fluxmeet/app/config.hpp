@@ -25,6 +25,10 @@ struct Config {
   std::vector<std::string> turnUrls;            // turn:/turns: URLs offered to clients; empty: no TURN
   std::string turnSecret;                       // coturn's static-auth-secret; never logged
   int turnCredentialTtlSeconds = 86400;         // lifetime of each TURN credential handed out
+  std::string recordingsDir;            // empty: <directory of the SQLite file>/recordings
+  int recordingsMinFreeMb = 1024;       // recording.start refuses below this much free disk
+  int recordingsRetentionDays = 0;      // recordings older than this are deleted; 0 keeps them
+  int recordingComposeJobs = 1;         // compositions running at once
   std::string tlsCert;
   std::string tlsKey;
   std::string logLevel = "info";

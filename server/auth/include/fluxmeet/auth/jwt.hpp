@@ -16,7 +16,7 @@ namespace fluxmeet::auth {
 struct AccessClaims {
   std::string subject;      // "sub": user id as a decimal string, or "guest:<random>"
   std::string sessionId;    // "sid": the refresh session this token belongs to
-  std::string kind;         // "kind": "user" or "guest"
+  std::string kind;         // "kind": "user", "guest", or "media" (the recordings cookie only)
   std::string meetingCode;  // "mtg": guests only, the one meeting they may join
   std::string displayName;  // "name": guests only
   int64_t issuedAt = 0;     // "iat" (Unix seconds)

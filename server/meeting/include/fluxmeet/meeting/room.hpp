@@ -168,6 +168,10 @@ class Room {
   nlohmann::json recordingJson() const;
   // Finalizes the files; tells everyone unless the room is going away. `by` empty: the server.
   void stopRecording(const std::string& by, bool notify);
+  // `by` null: the meeting's autoRecord setting started it.
+  Result<void> startRecording(const Peer* by);
+  void recordProducer(const ProducerInfo& producer);
+  void maybeAutoRecord();
 
   store::Store& store_;
   store::Meeting meeting_;
@@ -182,6 +186,7 @@ class Room {
   std::unique_ptr<RoomMedia> media_;  // created by the first media request
   RecordingService* recordingService_ = nullptr;
   std::unique_ptr<RoomRecording> recording_;  // while recording; stopped before media_ goes
+  bool autoRecordDone_ = false;
 };
 
 }  // namespace fluxmeet::meeting

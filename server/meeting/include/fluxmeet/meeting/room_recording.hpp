@@ -17,6 +17,7 @@
 #include "fluxmeet/meeting/recorder_tap.hpp"
 #include "fluxmeet/meeting/recording_service.hpp"
 #include "fluxmeet/meeting/room_media.hpp"
+#include "fluxmeet/record/composition.hpp"
 
 namespace fluxmeet::meeting {
 
@@ -35,9 +36,10 @@ class RoomRecording {
   RoomRecording(const RoomRecording&) = delete;
   RoomRecording& operator=(const RoomRecording&) = delete;
 
-  // A sink for the producer. Errors (codec not recordable, file not created) leave the rest
-  // of the recording running.
-  Result<void> addProducer(const ProducerInfo& producer);
+  // A sink for the producer, listed in the directory's track manifest under the peer's
+  // `displayName`. Errors (codec not recordable, file not created) leave the rest of the
+  // recording running.
+  Result<void> addProducer(const ProducerInfo& producer, const std::string& displayName);
   // Finalizes the producer's file (it closed).
   void removeProducer(const std::string& producerId);
   // Finalizes every file; returns how many the recording made. Idempotent.
@@ -47,6 +49,11 @@ class RoomRecording {
   UnixTime startedAt() const { return startedAt_; }
   const std::string& directory() const { return directory_; }
   size_t files() const { return files_; }
+  // Since start (steady clock).
+  int64_t elapsedMs() const;
+  // The recordings row (0 when the service keeps none).
+  store::Id recordingId() const { return recordingId_; }
+  void setRecordingId(store::Id id) { recordingId_ = id; }
 
  private:
   RoomRecording(RecordingService& service, RoomMedia& media, std::string directory, std::string by,
@@ -60,7 +67,9 @@ class RoomRecording {
   UnixTime startedAt_;
   int64_t startNs_;  // steady clock, as the Router stamps packets
   std::map<std::string, std::unique_ptr<RecorderTap>> taps_;  // by producerId
+  std::vector<record::ManifestTrack> manifest_;              // every file made, for composition
   size_t files_ = 0;
+  store::Id recordingId_ = 0;
 };
 
 }  // namespace fluxmeet::meeting

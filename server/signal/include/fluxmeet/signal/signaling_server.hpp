@@ -12,6 +12,7 @@
 #include "fluxmeet/http/server.hpp"
 #include "fluxmeet/meeting/media_event_relay.hpp"
 #include "fluxmeet/media/worker/media_plane.hpp"
+#include "fluxmeet/meeting/recording_service.hpp"
 #include "fluxmeet/store/store.hpp"
 
 namespace fluxmeet::signal {
@@ -24,8 +25,9 @@ struct SignalingOptions {
   std::size_t queueBytes = 4 * 1024 * 1024;
   std::size_t missedNotifications = 256;  // buffered while reconnecting; more -> fresh snapshot
   int maxInvalidMessages = 10;
-  // Where recording.start writes (<dir>/<meeting code>/<start time>/); empty: no recording.
-  std::string recordingsDir;
+  // Server recording (owned by the caller, outliving this server); null: recording.start
+  // answers unavailable.
+  meeting::RecordingService* recordings = nullptr;
 };
 
 class SignalingCore;

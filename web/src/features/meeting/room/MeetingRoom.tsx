@@ -7,7 +7,7 @@ import { ControlBar, type Panel } from './ControlBar';
 import { TrackAudio } from './MediaElements';
 import { ParticipantsPanel } from './ParticipantsPanel';
 import { PresenceToasts } from './PresenceToasts';
-import { ServerRecordingIndicator, serverRecordingItem } from './ServerRecording';
+import { RecordingSavedToast, ServerRecordingIndicator, serverRecordingItem } from './ServerRecording';
 import { Stage } from './Stage';
 import type { LayoutMode } from './stageLayout';
 import { useMeeting } from './useMeeting';
@@ -141,6 +141,7 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
       <div className="d-flex flex-grow-1 overflow-hidden position-relative">
         <Stage state={state} client={client} mode={layoutMode} reactions={reactions} sideWidth={panel ? 356 : 0} />
         <PresenceToasts client={client} />
+        <RecordingSavedToast client={client} />
         {panel && (
           <aside className="side bg-body text-body rounded-3 m-2">
             {panel === 'chat' ? (

@@ -1,8 +1,9 @@
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { MeetingEvent } from '../../../meeting/MeetingClient';
 import { MoreMenu } from './MoreMenu';
-import { ServerRecordingIndicator, serverRecordingItem } from './ServerRecording';
+import { RECORDING_SAVED_MS, RecordingSavedToast, ServerRecordingIndicator, serverRecordingItem } from './ServerRecording';
 
 afterEach(() => vi.useRealTimers());
 
@@ -38,5 +39,44 @@ describe('serverRecordingItem', () => {
     await userEvent.click(item);
     expect(stop).toHaveBeenCalledTimes(1);
     expect(start).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('RecordingSavedToast', () => {
+  function events() {
+    const listeners = new Set<(event: MeetingEvent) => void>();
+    return {
+      onEvent: (listener: (event: MeetingEvent) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      emit: (event: MeetingEvent) => act(() => listeners.forEach((l) => l(event))),
+      get count() {
+        return listeners.size;
+      },
+    };
+  }
+
+  it('says the recording was saved for a few seconds, only on recordingSaved, and can be dismissed', () => {
+    vi.useFakeTimers();
+    const client = events();
+    const { unmount } = render(<RecordingSavedToast client={client} />);
+    client.emit({ type: 'peerJoined', peerId: 'p2', displayName: 'Ana' });
+    expect(screen.queryByTestId('recording-saved-toast')).toBeNull();
+
+    client.emit({ type: 'recordingSaved', recordingId: 12 });
+    expect(screen.getByTestId('recording-saved-toast')).toHaveTextContent(
+      "Recording saved. It will be in the meeting's history when it's ready.",
+    );
+    act(() => vi.advanceTimersByTime(RECORDING_SAVED_MS - 1));
+    expect(screen.getByTestId('recording-saved-toast')).toBeInTheDocument();
+    act(() => vi.advanceTimersByTime(1));
+    expect(screen.queryByTestId('recording-saved-toast')).toBeNull();
+
+    client.emit({ type: 'recordingSaved', recordingId: 13 });
+    act(() => screen.getByRole('button', { name: 'Dismiss' }).click());
+    expect(screen.queryByTestId('recording-saved-toast')).toBeNull();
+    unmount();
+    expect(client.count).toBe(0);
   });
 });

@@ -1,4 +1,6 @@
+import { useEffect, useState } from 'react';
 import { strings } from '../../../i18n/strings';
+import type { MeetingClient } from '../../../meeting/MeetingClient';
 import type { ServerRecording } from '../../../signal/protocol';
 import type { MoreMenuItem } from './MoreMenu';
 import { formatElapsed, useElapsedSeconds } from './RecordingBadge';
@@ -40,5 +42,57 @@ export function serverRecordingItem(recording: ServerRecording | null, onStart: 
         testId: 'server-record-stop',
         danger: true,
       }
-    : { id: 'server-record', label: strings.serverRecording.start, icon: 'bi-record-circle', onSelect: onStart, testId: 'server-record-start' };
+    : {
+        id: 'server-record',
+        label: strings.serverRecording.start,
+        icon: 'bi-record-circle',
+        onSelect: onStart,
+        testId: 'server-record-start',
+      };
+}
+
+/** How long "Recording saved" stays: it is one longer sentence, so a little longer than a join toast. */
+export const RECORDING_SAVED_MS = 8000;
+
+/**
+ * "Recording saved. It will be in the meeting's history when it's ready." over the bottom of the
+ * stage, for the hosts and co-hosts MeetingClient tells (its `recordingSaved` event).
+ */
+export function RecordingSavedToast({ client }: { client: Pick<MeetingClient, 'onEvent'> }) {
+  const [shownAt, setShownAt] = useState<number | null>(null);
+
+  useEffect(
+    () =>
+      client.onEvent((event) => {
+        if (event.type === 'recordingSaved') setShownAt(Date.now());
+      }),
+    [client],
+  );
+
+  useEffect(() => {
+    if (shownAt === null) return;
+    const timer = setTimeout(() => setShownAt(null), RECORDING_SAVED_MS);
+    return () => clearTimeout(timer);
+  }, [shownAt]);
+
+  return (
+    <div className="presence-toasts position-absolute bottom-0 start-50 translate-middle-x p-2" aria-live="polite">
+      {shownAt !== null && (
+        <div className="toast show align-items-center text-bg-dark border-0" data-testid="recording-saved-toast">
+          <div className="d-flex">
+            <div className="toast-body">
+              <i className="bi bi-cloud-check me-2" aria-hidden="true" />
+              {strings.serverRecording.saved}
+            </div>
+            <button
+              type="button"
+              className="btn-close btn-close-white me-2 m-auto"
+              aria-label={strings.room.dismiss}
+              onClick={() => setShownAt(null)}
+            />
+          </div>
+        </div>
+      )}
+    </div>
+  );
 }
