@@ -196,8 +196,13 @@ Result<CompositionCommand> compositionCommand(const std::string& directory, cons
           "-filter_complex_threads", "1", "-y", "-copyts"};
   // One decoding thread per input: composition runs niced beside live meetings, and its
   // parallelism is bounded by how many jobs run, not by ffmpeg's own thread pools.
-  for (const auto& input : videoInputs) argv.insert(argv.end(), {"-threads", "1", "-i", input.path});
-  for (const auto& input : audioInputs) argv.insert(argv.end(), {"-threads", "1", "-i", input});
+  // -reinit_filter 0: a camera changes resolution mid-recording (simulcast layers, the browser's
+  // own adaptation); rebuilding the whole graph then would restart every filter's clock and
+  // send the mixed audio back in time. scale takes the new size as it comes.
+  for (const auto& input : videoInputs) {
+    argv.insert(argv.end(), {"-threads", "1", "-reinit_filter", "0", "-i", input.path});
+  }
+  for (const auto& input : audioInputs) argv.insert(argv.end(), {"-threads", "1", "-reinit_filter", "0", "-i", input});
 
   std::string graph;
   const auto cells = layoutCells(screenCells, options.width, options.height);
@@ -223,8 +228,10 @@ Result<CompositionCommand> compositionCommand(const std::string& directory, cons
   if (command.hasAudio) {
     const size_t first = videoInputs.size();
     for (size_t i = 0; i < audioInputs.size(); ++i) {
-      // Silence from 0 up to the track's first packet and in every gap (muted, paused, lost).
-      fmt::format_to(out, "[{}:a]aresample=async=1:first_pts=0[a{}];", first + i, i);
+      // Silence from 0 up to the track's first packet and in every gap (muted, paused, lost);
+      // then time from the sample count, as the recorder's packet times jitter by a few ms
+      // (RTCP sender reports re-anchor its clock) and amix garbles overlapping timestamps.
+      fmt::format_to(out, "[{}:a]aresample=async=1:first_pts=0,asetpts=N/SR/TB[a{}];", first + i, i);
     }
     for (size_t i = 0; i < audioInputs.size(); ++i) fmt::format_to(out, "[a{}]", i);
     fmt::format_to(out, "amix=inputs={}:duration=longest:normalize=0,atrim=end={}[aout]", audioInputs.size(),
