@@ -61,7 +61,14 @@ describe('server recording to meeting history', { timeout: TEST_TIMEOUT_MS * 4 }
     await host.page.getByTestId('more-menu').click();
     await host.page.getByTestId('server-record-start').click();
     await gina.page.getByTestId('server-recording').waitFor();
-    await new Promise((resolve) => setTimeout(resolve, RECORD_MS));
+    const startedAt = Date.now();
+    // Someone about to join is told on the pre-join screen, before entering.
+    const joiner = await gina.context.newPage();
+    await joiner.goto(`/m/${code}`);
+    await joiner.getByTestId('prejoin-recording').waitFor();
+    await screenshot(joiner, 'recordings-prejoin-notice');
+    await joiner.close();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + RECORD_MS - Date.now())));
     await host.page.getByTestId('more-menu').click();
     await host.page.getByTestId('server-record-stop').click();
     await host.page.getByTestId('server-recording').waitFor({ state: 'detached' });

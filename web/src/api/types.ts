@@ -53,6 +53,8 @@ export interface Meeting {
   startedAt: string | null;
   endedAt: string | null;
   joinUrl: string;
+  /** GET /meetings/{code} only: the server is recording the meeting right now (told before joining). */
+  recording?: boolean;
 }
 
 export interface MeetingInput {

@@ -180,6 +180,7 @@ export const strings = {
     join: 'Join',
     notFound: 'This meeting does not exist or has been cancelled.',
     locked: 'The host has locked this meeting.',
+    beingRecorded: 'This meeting is being recorded. By joining you agree to appear in the recording.',
     ended: 'This meeting has ended.',
     scheduledFor: (when: string) => `Scheduled for ${when}`,
     needsPasscode: 'You will need the passcode to join.',

@@ -262,6 +262,14 @@ describe('PreJoin', () => {
     expect(screen.getByText('You are the host of this meeting.')).toBeInTheDocument();
   });
 
+  it('tells the person before joining when the meeting is being recorded', async () => {
+    const { unmount } = await renderStarted({ meeting: { ...meeting, recording: true } });
+    expect(screen.getByTestId('prejoin-recording')).toHaveTextContent('This meeting is being recorded.');
+    unmount();
+    await renderStarted();
+    expect(screen.queryByTestId('prejoin-recording')).toBeNull();
+  });
+
   it('shows a spinner while joining and the error of a failed join, then takes the stream back', async () => {
     const { onJoin, rerender, unmount } = await renderStarted();
     fireEvent.click(joinButton());

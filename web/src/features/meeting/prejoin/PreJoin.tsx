@@ -283,6 +283,12 @@ function MeetingDetails({ meeting }: { meeting: Meeting }) {
         </p>
       )}
       {meeting.locked && <p className="small text-warning-emphasis mb-1">{strings.meeting.locked}</p>}
+      {meeting.recording && (
+        <p className="small text-danger-emphasis mb-1" role="note" data-testid="prejoin-recording">
+          <i className="bi bi-record-circle-fill me-1" aria-hidden="true" />
+          {strings.meeting.beingRecorded}
+        </p>
+      )}
       {meeting.endedAt && <p className="small text-danger mb-1">{strings.meeting.ended}</p>}
     </div>
   );
