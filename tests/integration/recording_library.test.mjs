@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { api, login, parseSetCookie, registerUser } from './lib/http.mjs';
 import { makeTestMedia, MediaProbe } from './lib/media_probe.mjs';
 import { startServer } from './lib/server.mjs';
-import { connectAs, settle } from './lib/ws.mjs';
+import { connect, connectAs, settle } from './lib/ws.mjs';
 
 const run = promisify(execFile);
 // startServer's defaults already give any free media port and loopback candidates.
@@ -216,6 +216,9 @@ describe('recordings: composition, REST access and recovery', () => {
       assert.equal((await api(server, 'GET', `/api/v1/recordings/${recording.id}`, { cookie: header })).status, 401);
       assert.equal((await api(server, 'DELETE', `/api/v1/recordings/${recording.id}`, { cookie: header })).status, 401);
       assert.equal((await api(server, 'GET', `/api/v1/recordings/${recording.id}`, { token: cookie.value })).status, 401);
+      const socket = await connect(server);
+      await socket.expectError('hello', { token: cookie.value }, 'unauthorized');
+      socket.terminate();
       // Someone else's cookie opens nothing of this meeting.
       const eveGrant = await api(server, 'POST', '/api/v1/recordings/access', { token: eve.accessToken });
       const eveCookie = parseSetCookie(eveGrant.setCookies.find((line) => line.startsWith('fm_media=')));

@@ -68,6 +68,23 @@ export function readRoleTable(markdown) {
   return cells;
 }
 
+let boardElements = 0;
+// A new rectangle (the smallest element the whiteboard accepts) for the board scenarios.
+function boardElement() {
+  boardElements += 1;
+  return {
+    id: `matrix-${boardElements}`,
+    type: 'rectangle',
+    version: 1,
+    versionNonce: boardElements,
+    isDeleted: false,
+    x: 0,
+    y: 0,
+    width: 10,
+    height: 10,
+  };
+}
+
 async function createMeeting(server, token, settings) {
   const response = await api(server, 'POST', '/api/v1/meetings', { token, body: { kind: 'instant', settings } });
   assert.equal(response.status, 201, response.text);
@@ -277,6 +294,28 @@ describe('role x method table (docs/protocol.md)', () => {
       await room.host.call('recording.start');
       cleanup(() => room.host.request('recording.stop'));
       return actor.request('recording.stop');
+    },
+    'board.sync': (actor) => actor.request('board.sync', {}),
+    'board.update': (actor) => actor.request('board.update', { elements: [boardElement()] }),
+    'board.cursor': (actor) => actor.request('board.cursor', { x: 10, y: 20, pointer: 'down' }),
+    'board.open': (actor) => {
+      cleanup(() => room.host.call('board.close'));
+      return actor.request('board.open');
+    },
+    'board.close': async (actor) => {
+      await room.host.call('board.open');
+      cleanup(() => room.host.call('board.close'));
+      return actor.request('board.close');
+    },
+    'board.setReadOnly': (actor) => {
+      cleanup(() => room.host.call('board.setReadOnly', { readOnly: false }));
+      return actor.request('board.setReadOnly', { readOnly: true });
+    },
+    'board.viewport': (actor) => actor.request('board.viewport', { scrollX: 0, scrollY: -40, zoom: 1.5 }),
+    'board.update while read-only': async (actor) => {
+      await room.host.call('board.setReadOnly', { readOnly: true });
+      cleanup(() => room.host.call('board.setReadOnly', { readOnly: false }));
+      return actor.request('board.update', { elements: [boardElement()] });
     },
     getRouterRtpCapabilities: (actor) => actor.request('getRouterRtpCapabilities', {}),
     createTransport: async (actor) => {

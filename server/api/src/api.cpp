@@ -27,6 +27,7 @@ void Api::registerRoutes(http::Router& router) {
   registerUserRoutes(router, *state_);
   registerMeetingRoutes(router, *state_);
   registerRecordingRoutes(router, *state_);
+  registerPushRoutes(router, *state_);
 }
 
 }  // namespace fluxmeet::api

@@ -108,5 +108,6 @@ void registerUserRoutes(http::Router& router, State& state);
 void registerMeetingRoutes(http::Router& router, State& state);
 void registerHealthRoutes(http::Router& router, State& state);
 void registerRecordingRoutes(http::Router& router, State& state);
+void registerPushRoutes(http::Router& router, State& state);
 
 }  // namespace fluxmeet::api

@@ -8,6 +8,7 @@
 
 #include "fluxmeet/common/encoding.hpp"
 #include "fluxmeet/media/ice/turn_credentials.hpp"
+#include "fluxmeet/push/vapid.hpp"
 
 extern char** environ;
 
@@ -64,6 +65,41 @@ Result<void> validateTurn(const Config& config) {
   const int ttl = config.turnCredentialTtlSeconds;
   if (ttl < media::ice::kMinTurnCredentialTtl.count() || ttl > media::ice::kMaxTurnCredentialTtl.count()) {
     return configError("TURN_CREDENTIAL_TTL must be between 60 and 604800 seconds, got " + std::to_string(ttl));
+  }
+  return {};
+}
+
+// The host of PUBLIC_URL ("https://meet.example.com:8443/x" -> "meet.example.com"), or localhost.
+std::string publicHost(const std::string& publicUrl) {
+  if (publicUrl.empty()) return "localhost";
+  std::string_view rest(publicUrl);
+  rest.remove_prefix(rest.find("://") + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+  if (!rest.empty() && rest.front() == '[') return std::string(rest.substr(0, rest.find(']') + 1));
+  rest = rest.substr(0, rest.find(':'));
+  return rest.empty() ? "localhost" : std::string(rest);
+}
+
+// VAPID keys are optional (generated on first run); when given they must form a pair, and the
+// private key is never echoed.
+Result<void> validatePush(Config& config) {
+  if (config.vapidPrivateKey.empty() && !config.vapidPublicKey.empty()) {
+    return configError("VAPID_PUBLIC_KEY needs VAPID_PRIVATE_KEY (or set neither and the server generates a pair)");
+  }
+  if (!config.vapidPrivateKey.empty()) {
+    auto keys = push::VapidKeys::fromBase64Url(config.vapidPrivateKey, config.vapidPublicKey);
+    if (!keys) {
+      return configError("VAPID_PRIVATE_KEY/VAPID_PUBLIC_KEY: not a P-256 key pair in base64url (" +
+                         keys.error().message + ")");
+    }
+  }
+  if (config.vapidSubject.empty()) config.vapidSubject = "mailto:admin@" + publicHost(config.publicUrl);
+  if (!push::isValidVapidSubject(config.vapidSubject)) {
+    return configError("VAPID_SUBJECT must be a mailto: or https: contact URI, got '" + config.vapidSubject + "'");
+  }
+  if (config.pushSchedulerIntervalMs < 100 || config.pushSchedulerIntervalMs > 3'600'000) {
+    return configError("PUSH_SCHEDULER_INTERVAL_MS must be between 100 and 3600000");
   }
   return {};
 }
@@ -174,6 +210,18 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   cli.add_option("--password-hash-cost", config.passwordHashCost, "interactive|test (PASSWORD_HASH_COST)");
   cli.add_option("--signal-reconnect-grace-ms", config.reconnectGraceMs,
                  "How long a dropped WebSocket keeps its place in a meeting, ms (SIGNAL_RECONNECT_GRACE_MS)");
+  cli.add_option("--vapid-public-key", config.vapidPublicKey,
+                 "Web Push VAPID public key, base64url; default: generated into <database dir>/vapid.json "
+                 "(VAPID_PUBLIC_KEY)");
+  cli.add_option("--vapid-private-key", config.vapidPrivateKey,
+                 "Web Push VAPID private key, base64url (VAPID_PRIVATE_KEY)");
+  cli.add_option("--vapid-subject", config.vapidSubject,
+                 "Contact for push services, mailto: or https:; "
+                 "default mailto:admin@<PUBLIC_URL host> (VAPID_SUBJECT)");
+  cli.add_flag("--push-allow-http", config.pushAllowHttp,
+               "TESTS ONLY: accept plain-http push endpoints (PUSH_ALLOW_HTTP=1)");
+  cli.add_option("--push-scheduler-interval-ms", config.pushSchedulerIntervalMs,
+                 "How often due meeting reminders are looked for, ms; default 30000 (PUSH_SCHEDULER_INTERVAL_MS)");
 
   // Environment values are defaults that flags override.
   struct Binding {
@@ -198,13 +246,16 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
       {"SMTP_FROM", "--smtp-from"},        {"LOGIN_ATTEMPTS_PER_MINUTE", "--login-attempts-per-minute"},
       {"PASSWORD_HASH_COST", "--password-hash-cost"},
       {"SIGNAL_RECONNECT_GRACE_MS", "--signal-reconnect-grace-ms"},
+      {"VAPID_PUBLIC_KEY", "--vapid-public-key"}, {"VAPID_PRIVATE_KEY", "--vapid-private-key"},
+      {"VAPID_SUBJECT", "--vapid-subject"},       {"PUSH_ALLOW_HTTP", "--push-allow-http"},
+      {"PUSH_SCHEDULER_INTERVAL_MS", "--push-scheduler-interval-ms"},
   };
   std::vector<std::string> args;
   for (const Binding& binding : bindings) {
     auto value = env(binding.key);
     if (!value) continue;
-    if (std::string_view(binding.flag) == "--dev") {
-      if (*value == "1" || *value == "true") args.push_back("--dev");
+    if (std::string_view(binding.flag) == "--dev" || std::string_view(binding.flag) == "--push-allow-http") {
+      if (*value == "1" || *value == "true") args.push_back(binding.flag);
       continue;
     }
     args.push_back(binding.flag);
@@ -267,6 +318,7 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
     return configError("PUBLIC_URL must start with http:// or https://");
   }
   while (!config.publicUrl.empty() && config.publicUrl.back() == '/') config.publicUrl.pop_back();
+  if (auto push = validatePush(config); !push) return push.error();
   if (config.databaseUrl.rfind("sqlite:", 0) != 0) {
     return configError("DATABASE_URL must be sqlite://<path> or sqlite::memory: (PostgreSQL is not built in yet)");
   }

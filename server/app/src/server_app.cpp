@@ -17,7 +17,12 @@
 #include <iostream>
 
 #include "fluxmeet/api/api.hpp"
+#include "fluxmeet/common/clock.hpp"
 #include "fluxmeet/http/server.hpp"
+#include "fluxmeet/notify/notifier.hpp"
+#include "fluxmeet/notify/reminder_scheduler.hpp"
+#include "fluxmeet/notify/vapid_key_file.hpp"
+#include "fluxmeet/notify/waiting_room_notifier.hpp"
 #include "fluxmeet/signal/guest_routes.hpp"
 #include "fluxmeet/signal/signaling_server.hpp"
 
@@ -57,6 +62,30 @@ std::string recordingsDirFor(const std::string& databaseUrl) {
   const auto parent = std::filesystem::path(databaseUrl.substr(kFilePrefix.size())).parent_path();
   return (parent.empty() ? std::filesystem::path("recordings") : parent / "recordings").string();
 }
+
+// The VAPID key file sits next to the database too: "sqlite://./data/x.db" -> "./data/vapid.json".
+std::string vapidFileFor(const std::string& databaseUrl) {
+  constexpr std::string_view kFilePrefix = "sqlite://";
+  if (!databaseUrl.starts_with(kFilePrefix)) return "data/vapid.json";
+  const auto parent = std::filesystem::path(databaseUrl.substr(kFilePrefix.size())).parent_path();
+  return (parent.empty() ? std::filesystem::path("vapid.json") : parent / "vapid.json").string();
+}
+
+namespace {
+
+// Configured keys, else the data directory's key file (created on first run).
+Result<push::VapidKeys> vapidKeys(const Config& config) {
+  if (!config.vapidPrivateKey.empty()) {
+    return push::VapidKeys::fromBase64Url(config.vapidPrivateKey, config.vapidPublicKey);
+  }
+  const std::string file = vapidFileFor(config.databaseUrl);
+  auto loaded = notify::loadOrCreateVapidKeys(file);
+  if (!loaded) return std::move(loaded).takeError();
+  if (loaded->generated) spdlog::info("push: generated VAPID keys and stored them in {}", file);
+  return std::move(loaded->keys);
+}
+
+}  // namespace
 
 int runServer(Config config) {
   spdlog::set_level(spdlog::level::from_str(config.logLevel));
@@ -107,7 +136,30 @@ int runServer(Config config) {
     });
   };
   sweepRecordings();
-  api::Api api(api::ApiServices{*database, jwt, passwords, blockingPool, metrics, &recordings},
+  // Web Push: one sender thread; its results come back to this thread, where the store lives.
+  auto keys = vapidKeys(config);
+  if (!keys) {
+    std::cerr << "fluxmeet: VAPID keys: " << keys.error().message << "\n";
+    return kExitConfig;
+  }
+  auto postToControl = [&io](std::function<void()> task) { asio::post(io, std::move(task)); };
+  notify::NotifierOptions pushOptions{.vapidKeys = std::move(*keys),
+                                      .subject = config.vapidSubject,
+                                      .allowPlainHttp = config.pushAllowHttp,
+                                      .post = postToControl};
+  auto notifierCreated = notify::Notifier::create(*database, std::move(pushOptions));
+  if (!notifierCreated) {
+    std::cerr << "fluxmeet: push: " << notifierCreated.error().message << "\n";
+    return kExitConfig;
+  }
+  std::unique_ptr<notify::Notifier> notifier = std::move(*notifierCreated);
+  if (config.pushAllowHttp) {
+    spdlog::warn("push: PUSH_ALLOW_HTTP is on: plain-http push endpoints are accepted (tests only)");
+  }
+  notify::ReminderScheduler reminders(*database, *notifier);
+  reminders.start(io, std::chrono::milliseconds(config.pushSchedulerIntervalMs), [] { return unixNow(); });
+  notify::WaitingRoomNotifier waitingRoomPush(*database, *notifier);
+  api::Api api(api::ApiServices{*database, jwt, passwords, blockingPool, metrics, &recordings, notifier.get()},
                api::ApiOptions{.publicUrl = config.publicUrl,
                                .dev = config.dev,
                                .smtpUrl = config.smtpUrl,
@@ -163,8 +215,10 @@ int runServer(Config config) {
   signal::SignalingOptions signalingOptions;
   signalingOptions.reconnectGrace = std::chrono::milliseconds(config.reconnectGraceMs);
   signalingOptions.recordings = &recordings;
+  signalingOptions.lobbyListener = &waitingRoomPush;
   signal::SignalingServer signaling(io, *database, jwt, metrics, signalingOptions, mediaPlane->get(), &mediaEvents);
   server.setWebSocketHandler("/ws", &signaling);
+  signaling.registerRoutes(router);  // the whiteboard's images and saved boards
   if (std::filesystem::is_regular_file(std::filesystem::path(config.webRoot) / "index.html")) {
     server.setStaticFiles(std::make_shared<http::StaticFiles>(config.webRoot));
   } else {
@@ -193,6 +247,7 @@ int runServer(Config config) {
     spdlog::info("signal {}: shutting down", signal);
     signaling.closeAll();
     retentionTimer.cancel();
+    reminders.stop();
     server.stop(std::chrono::seconds(5), [&io] { io.stop(); });
   });
   io.run();

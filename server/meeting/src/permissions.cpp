@@ -28,6 +28,11 @@ Result<void> ensureIsHost(Role actor) {
   return makeError(ErrorCode::Forbidden, "only the host can do this");
 }
 
+Result<void> ensureCanDraw(Role actor, bool readOnly) {
+  if (!readOnly || isModerator(actor)) return {};
+  return makeError(ErrorCode::Forbidden, "the whiteboard is read-only");
+}
+
 Result<void> ensureOutranks(Role actor, Role target) {
   if (auto moderate = ensureCanModerate(actor); !moderate) return moderate;
   if (rank(actor) > rank(target)) return {};

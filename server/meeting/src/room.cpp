@@ -1,5 +1,7 @@
 #include "fluxmeet/meeting/room.hpp"
 
+#include <algorithm>
+
 #include "fluxmeet/media/ortc/rtp_parameters.hpp"
 
 #include <sodium.h>
@@ -23,10 +25,14 @@ Room::Room(store::Store& store, store::Meeting meeting, RateLimiter& passcodeLim
       meeting_(std::move(meeting)),
       passcodeLimiter_(passcodeLimiter),
       mediaPlane_(media),
-      recordingService_(recording) {}
+      recordingService_(recording),
+      board_(std::make_unique<RoomBoard>(store_, meeting_.id)) {}
 
-// The room closes: its files are finalized while its Router still exists.
-Room::~Room() { stopRecording({}, false); }
+// The room closes: its files are finalized while its Router still exists; the board is saved.
+Room::~Room() {
+  stopRecording({}, false);
+  saveBoard();
+}
 
 const Peer* Room::findPeer(const std::string& peerId) const {
   auto it = peers_.find(peerId);
@@ -101,6 +107,12 @@ Result<nlohmann::json> Room::join(const JoinRequest& request) {
     lobby_.emplace(peer.peerId, std::move(peer));
     notifyModerators("lobby.request", waiter);
     if (!moderatorPresent() && request.sink) request.sink->notify("lobby.hostAbsent", nlohmann::json::object());
+    if (lobbyListener_) {
+      const bool hostPresent = std::any_of(peers_.begin(), peers_.end(), [](const auto& entry) {
+        return entry.second.role == store::Role::Host && entry.second.connected;
+      });
+      lobbyListener_->onLobbyWaiting(meeting_, request.displayName, hostPresent);
+    }
     return nlohmann::json{{"state", "waiting"}};
   }
   return enter(std::move(peer));
@@ -157,6 +169,7 @@ nlohmann::json Room::snapshot(const std::string& peerId) {
        mediaPlane_ ? media::ortc::toJson(mediaPlane_->routerCapabilities()) : nlohmann::json(nullptr)},
       {"chat", {{"messages", messages}, {"hasMore", hasMore}}},
       {"recording", recordingJson()},
+      {"board", boardJson()},
   };
   if (self) {
     view["you"] = {{"peerId", self->peerId}, {"role", store::roleName(self->role)}, {"displayName", self->displayName}};
@@ -189,6 +202,7 @@ void Room::dropPeer(const std::string& peerId, std::string_view reason, bool not
   Peer peer = std::move(it->second);
   peers_.erase(it);
   closeMediaOf(peerId);
+  board_->forget(peerId);
   if (peer.participantId) (void)store_.recordLeave(*peer.participantId, unixNow());
   broadcast("peer.left", {{"peerId", peerId}, {"reason", reason}});
   if (notifySink && peer.sink) peer.sink->leftRoom();

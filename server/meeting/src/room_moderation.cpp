@@ -123,6 +123,7 @@ Result<nlohmann::json> Room::end(const std::string& actorId) {
   if (auto saved = store_.markMeetingEnded(meeting_.id, now); !saved) return saved.error();
   ended_ = true;
   stopRecording(actorId, true);
+  saveBoard();
   std::map<std::string, Peer> peers = std::move(peers_);
   std::map<std::string, Peer> lobby = std::move(lobby_);
   peers_.clear();

@@ -12,6 +12,11 @@ RoomRegistry::RoomRegistry(store::Store& store, media::worker::MediaPlane* media
       emptyGrace_(emptyGrace),
       passcodeLimiter_(kPasscodeAttemptsPerMinute, std::chrono::minutes(1)) {}
 
+void RoomRegistry::setLobbyListener(LobbyListener* listener) {
+  lobbyListener_ = listener;
+  for (auto& [code, entry] : rooms_) entry.room->setLobbyListener(listener);
+}
+
 Room* RoomRegistry::find(const std::string& code) {
   auto it = rooms_.find(code);
   return it == rooms_.end() ? nullptr : it->second.room.get();
@@ -27,6 +32,7 @@ Result<nlohmann::json> RoomRegistry::join(const std::string& code, const JoinReq
       return meeting.error();
     }
     auto created = std::make_unique<Room>(store_, std::move(*meeting), passcodeLimiter_, media_, recording_);
+    created->setLobbyListener(lobbyListener_);
     it = rooms_.emplace(code, Entry{std::move(created), std::nullopt}).first;
   }
   Room* target = it->second.room.get();

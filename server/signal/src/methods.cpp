@@ -61,6 +61,29 @@ const Schema kSettings{{
     {.name = "screenShare", .type = JsonType::String, .oneOf = {"everyone", "hosts"}},
 }};
 
+// Whiteboard (docs/protocol.md "Whiteboard"). Element objects are checked by the board itself
+// (server/whiteboard element.hpp), which names the failing field ("elements[3].points").
+const Schema kBoardReadOnly{{{.name = "readOnly", .type = JsonType::Boolean, .required = true}}};
+const Schema kBoardSync{{
+    {.name = "epoch", .type = JsonType::String, .maxLength = 64},
+    {.name = "sinceSeq", .type = JsonType::Integer, .minimum = 0, .maximum = 9007199254740991.0},
+}};
+const Schema kBoardUpdate{{{.name = "elements", .type = JsonType::Array, .required = true}}};
+FieldRule coordinateRule(const char* name) {
+  return {.name = name, .type = JsonType::Number, .required = true, .minimum = -1e9, .maximum = 1e9};
+}
+const Schema kBoardCursor{{
+    coordinateRule("x"),
+    coordinateRule("y"),
+    {.name = "pointer", .type = JsonType::String, .oneOf = {"down", "up"}},
+    {.name = "selected", .type = JsonType::Array, .maxLength = 50},
+}};
+const Schema kBoardViewport{{
+    coordinateRule("scrollX"),
+    coordinateRule("scrollY"),
+    {.name = "zoom", .type = JsonType::Number, .required = true, .minimum = 0.01, .maximum = 100},
+}};
+
 enum class Needs { Session, Room };
 
 using Handler = Result<json> (*)(MethodContext&, const json&);
@@ -188,6 +211,23 @@ const MethodSpec kMethods[] = {
      [](MethodContext& c, const json&) { return room(c).recordingStart(self(c)); }},
     {"recording.stop", &kEmpty, Needs::Room,
      [](MethodContext& c, const json&) { return room(c).recordingStop(self(c)); }},
+    {"board.open", &kEmpty, Needs::Room, [](MethodContext& c, const json&) { return room(c).boardSetOpen(self(c), true); }},
+    {"board.close", &kEmpty, Needs::Room,
+     [](MethodContext& c, const json&) { return room(c).boardSetOpen(self(c), false); }},
+    {"board.setReadOnly", &kBoardReadOnly, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).boardSetReadOnly(self(c), d["readOnly"].get<bool>()); }},
+    {"board.sync", &kBoardSync, Needs::Room,
+     [](MethodContext& c, const json& d) {
+       // Pages well below the message limit: the envelope and the commas between elements fit.
+       return room(c).boardSync(self(c), d.value("epoch", std::string()), d.value("sinceSeq", std::uint64_t{0}),
+                                c.core.options_.maxMessageBytes * 3 / 4);
+     }},
+    {"board.update", &kBoardUpdate, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).boardUpdate(self(c), d["elements"]); }},
+    {"board.cursor", &kBoardCursor, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).boardCursor(self(c), d); }, RateClass::Pointer},
+    {"board.viewport", &kBoardViewport, Needs::Room,
+     [](MethodContext& c, const json& d) { return room(c).boardViewport(self(c), d); }, RateClass::Pointer},
     {"meeting.updateSettings", &kSettings, Needs::Room,
      [](MethodContext& c, const json& d) {
        meeting::SettingsChange change{.waitingRoom = http::optionalField<bool>(d, "waitingRoom"),

@@ -17,7 +17,8 @@ RequestLimits::RequestLimits()
     : all_(makeLimiter(kAll)),
       chat_(makeLimiter(kChat)),
       reaction_(makeLimiter(kReaction)),
-      presence_(makeLimiter(kPresence)) {}
+      presence_(makeLimiter(kPresence)),
+      pointer_(makeLimiter(kPointer)) {}
 
 Result<void> RequestLimits::take(const std::string& peerId, RateClass rateClass, RateLimiter::TimePoint now) {
   RateLimiter* own = nullptr;
@@ -27,11 +28,13 @@ Result<void> RequestLimits::take(const std::string& peerId, RateClass rateClass,
     case RateClass::Chat: own = &chat_, what = "chat messages"; break;
     case RateClass::Reaction: own = &reaction_, what = "reactions"; break;
     case RateClass::Presence: own = &presence_, what = "changes"; break;
+    case RateClass::Pointer: own = &pointer_, what = "pointer moves"; break;
   }
   // The class budget first: a refused chat message must not also use up the overall budget.
   if (own) {
     if (auto decision = own->take(peerId, now); !decision.allowed) return refuse(what, decision.retryAfterSeconds);
   }
+  if (rateClass == RateClass::Pointer) return {};
   if (auto decision = all_.take(peerId, now); !decision.allowed) return refuse("requests", decision.retryAfterSeconds);
   return {};
 }
@@ -41,6 +44,7 @@ void RequestLimits::forget(const std::string& peerId) {
   chat_.reset(peerId);
   reaction_.reset(peerId);
   presence_.reset(peerId);
+  pointer_.reset(peerId);
 }
 
 }  // namespace fluxmeet::signal

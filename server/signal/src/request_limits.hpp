@@ -13,7 +13,10 @@
 
 namespace fluxmeet::signal {
 
-enum class RateClass { Other, Chat, Reaction, Presence };
+// Pointer: whiteboard cursor and viewport moves, which come in a steady stream while someone
+// draws; they have a budget of their own instead of the overall one, so moving the pointer never
+// starves the drawing itself.
+enum class RateClass { Other, Chat, Reaction, Presence, Pointer };
 
 struct RateBudget {
   int burst;                            // requests allowed at once
@@ -26,6 +29,7 @@ class RequestLimits {
   static constexpr RateBudget kChat{20, std::chrono::seconds(10)};
   static constexpr RateBudget kReaction{10, std::chrono::seconds(5)};
   static constexpr RateBudget kPresence{20, std::chrono::seconds(10)};
+  static constexpr RateBudget kPointer{600, std::chrono::seconds(10)};  // a 60 Hz pointermove stream
 
   RequestLimits();
 
@@ -38,6 +42,7 @@ class RequestLimits {
   RateLimiter chat_;
   RateLimiter reaction_;
   RateLimiter presence_;
+  RateLimiter pointer_;
 };
 
 }  // namespace fluxmeet::signal

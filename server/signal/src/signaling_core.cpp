@@ -33,6 +33,7 @@ SignalingCore::SignalingCore(boost::asio::io_context& io, store::Store& store, c
       relay_(relay),
       roomCloseTimer_(io) {
   if (relay_) relay_->setRegistry(&registry_);
+  registry_.setLobbyListener(options.lobbyListener);
 }
 
 SignalingCore::~SignalingCore() {
@@ -91,7 +92,10 @@ void SignalingCore::onText(Connection& connection, std::string_view text) {
   }
   for (auto& message : context.after) connection.send(std::move(message));
   // Rooms emptied by this request (leave, end, remove...) go now, outside any Room method.
-  if (!roomCode.empty()) releaseRoom(roomCode);
+  if (!roomCode.empty()) {
+    releaseRoom(roomCode);
+    armBoardTimer(roomCode);
+  }
 }
 
 void SignalingCore::onClosed(Connection& connection) {
@@ -144,6 +148,29 @@ void SignalingCore::armRoomClose(meeting::RoomRegistry::Clock::time_point deadli
   });
 }
 
+void SignalingCore::armBoardTimer(const std::string& code) {
+  meeting::Room* room = registry_.find(code);
+  auto due = room ? room->boardWakeAt() : std::nullopt;
+  auto it = boardTimers_.find(code);
+  if (!due) {
+    if (it != boardTimers_.end() && !it->second->armed) boardTimers_.erase(it);
+    return;
+  }
+  if (it == boardTimers_.end()) it = boardTimers_.emplace(code, std::make_unique<BoardTimer>(io_)).first;
+  BoardTimer& entry = *it->second;
+  if (entry.armed && entry.timer.expiry() <= *due) return;
+  entry.armed = true;
+  entry.timer.expires_at(*due);
+  entry.timer.async_wait([this, code](const boost::system::error_code& ec) {
+    if (ec) return;  // re-armed or shut down; `this` may be gone
+    auto fired = boardTimers_.find(code);
+    if (fired != boardTimers_.end()) fired->second->armed = false;
+    // The room may have closed meanwhile (it saved its board then), or be a new one by now.
+    if (meeting::Room* room = registry_.find(code)) room->onBoardTimer(std::chrono::steady_clock::now());
+    armBoardTimer(code);
+  });
+}
+
 void SignalingCore::forget(const std::string& peerId) {
   auto it = sessions_.find(peerId);
   if (it == sessions_.end()) return;
@@ -164,6 +191,8 @@ Result<Identity> SignalingCore::authenticate(const std::string& token) {
     std::string name = claims->displayName.empty() ? "Guest" : claims->displayName;
     return Identity{claims->subject, std::nullopt, true, claims->meetingCode, std::move(name)};
   }
+  // A "media" token (the recordings cookie) opens one file route, never a meeting.
+  if (claims->kind != "user") return makeError(ErrorCode::Unauthorized, "a user or guest token is required");
   store::Id userId = 0;
   const std::string& subject = claims->subject;
   auto [end, ec] = std::from_chars(subject.data(), subject.data() + subject.size(), userId);

@@ -47,6 +47,11 @@ class SignalingCore : public ConnectionListener {
   Result<nlohmann::json> hello(MethodContext& context, const nlohmann::json& data);
   Result<nlohmann::json> join(MethodContext& context, const nlohmann::json& data);
   Result<nlohmann::json> leave(MethodContext& context);
+  // Token -> identity, as hello checks it (also used by the whiteboard's REST routes).
+  Result<Identity> authenticate(const std::string& token);
+  // After an operation on a room: arms its whiteboard timer (held cursors, a debounced save)
+  // for when Room::boardWakeAt says.
+  void armBoardTimer(const std::string& code);
 
   boost::asio::io_context& io_;
   store::Store& store_;
@@ -64,8 +69,13 @@ class SignalingCore : public ConnectionListener {
  private:
   boost::asio::steady_timer roomCloseTimer_;
   bool roomCloseArmed_ = false;
+  struct BoardTimer {
+    explicit BoardTimer(boost::asio::io_context& io) : timer(io) {}
+    boost::asio::steady_timer timer;
+    bool armed = false;
+  };
+  std::map<std::string, std::unique_ptr<BoardTimer>> boardTimers_;  // by room code
 
-  Result<Identity> authenticate(const std::string& token);
   void countInvalid(Connection& connection);
   void startGrace(const std::shared_ptr<PeerSession>& session);
   void forget(const std::string& peerId);

@@ -1,5 +1,6 @@
 #include "fluxmeet/signal/signaling_server.hpp"
 
+#include "board_routes.hpp"
 #include "signaling_core.hpp"
 #include "ws_connection.hpp"
 
@@ -25,5 +26,10 @@ void SignalingServer::accept(http::TlsStream stream, http::BeastRequest request,
 }
 
 void SignalingServer::closeAll() { core_->closeAll(); }
+
+void SignalingServer::registerRoutes(http::Router& router) {
+  boardRoutes_ = std::make_unique<BoardRoutes>(*core_);
+  boardRoutes_->registerRoutes(router);
+}
 
 }  // namespace fluxmeet::signal

@@ -119,7 +119,62 @@ CREATE INDEX recordings_started_at ON recordings(started_at);
 CREATE INDEX recordings_started_by_user_id ON recordings(started_by_user_id);
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
+// Migration 3: the whiteboard of each meeting (issue 7). The scene is one JSON document (the
+// whiteboard module's persistence format, tombstones included) rewritten by a debounced save;
+// images are rows of their own, written once as they arrive (ids are content hashes).
+constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE boards (
+  meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id) ON DELETE CASCADE,
+  document   TEXT    NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE board_files (
+  meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+  file_id    TEXT    NOT NULL,
+  mime_type  TEXT    NOT NULL,
+  bytes      BLOB    NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (meeting_id, file_id)
+);
+)sql";
+
+// Migration 4: Web Push (issue 9). A subscription's endpoint is unique (one row per browser);
+// a user without a notification_settings row has the defaults; sent_notifications keys make
+// every reminder go out once, across restarts. The partial index serves the reminder scan.
+constexpr std::string_view kMigration4 = R"sql(
+CREATE TABLE push_subscriptions (
+  id              INTEGER PRIMARY KEY,
+  user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  endpoint        TEXT    NOT NULL UNIQUE,
+  p256dh          TEXT    NOT NULL,
+  auth            TEXT    NOT NULL,
+  device_name     TEXT    NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  last_success_at INTEGER
+);
+CREATE INDEX push_subscriptions_user_id ON push_subscriptions(user_id);
+
+CREATE TABLE notification_settings (
+  user_id          INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  reminders        INTEGER NOT NULL DEFAULT 1,
+  reminder_minutes INTEGER NOT NULL DEFAULT 10 CHECK (reminder_minutes BETWEEN 1 AND 1440),
+  waiting_room     INTEGER NOT NULL DEFAULT 1,
+  meeting_started  INTEGER NOT NULL DEFAULT 1,
+  chat             INTEGER NOT NULL DEFAULT 1,
+  updated_at       INTEGER NOT NULL
+);
+
+CREATE TABLE sent_notifications (
+  key     TEXT    PRIMARY KEY,
+  sent_at INTEGER NOT NULL
+);
+CREATE INDEX sent_notifications_sent_at ON sent_notifications(sent_at);
+
+CREATE INDEX meetings_scheduled_starts ON meetings(starts_at) WHERE kind = 'scheduled' AND deleted_at IS NULL;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 constexpr std::string_view kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

@@ -55,6 +55,14 @@ void Query::bind(int index, std::string_view value) {
   if (rc != SQLITE_OK && bindError_ == SQLITE_OK) bindError_ = rc;
 }
 
+void Query::bind(int index, std::span<const std::uint8_t> value) {
+  // A non-null pointer even for an empty span: SQLite binds NULL for a null pointer.
+  static const std::uint8_t kEmpty = 0;
+  const void* data = value.empty() ? &kEmpty : value.data();
+  int rc = sqlite3_bind_blob64(statement_->handle(), index, data, value.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bindError_ == SQLITE_OK) bindError_ = rc;
+}
+
 void Query::bind(int index, std::nullopt_t) {
   int rc = sqlite3_bind_null(statement_->handle(), index);
   if (rc != SQLITE_OK && bindError_ == SQLITE_OK) bindError_ = rc;
@@ -89,6 +97,13 @@ std::string Query::text(int column) const {
   // Size after the text conversion above, as the SQLite docs require.
   int size = sqlite3_column_bytes(statement_->handle(), column);
   return std::string(reinterpret_cast<const char*>(data), static_cast<size_t>(size));
+}
+
+std::vector<std::uint8_t> Query::blob(int column) const {
+  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(statement_->handle(), column));
+  if (data == nullptr) return {};
+  int size = sqlite3_column_bytes(statement_->handle(), column);
+  return std::vector<std::uint8_t>(data, data + size);
 }
 
 std::optional<std::int64_t> Query::optionalInt64(int column) const {

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -63,6 +64,9 @@ class Query {
   void bind(int index, const std::string& value) { bind(index, std::string_view(value)); }
   void bind(int index, const char* value) { bind(index, std::string_view(value)); }
   void bind(int index, std::nullopt_t);
+  // A BLOB (an empty span binds a zero-length blob, not NULL).
+  void bind(int index, std::span<const std::uint8_t> value);
+  void bind(int index, const std::vector<std::uint8_t>& value) { bind(index, std::span<const std::uint8_t>(value)); }
   template <class T>
   void bind(int index, const std::optional<T>& value) {
     if (value) {
@@ -87,6 +91,7 @@ class Query {
   int int32(int column) const;
   bool boolean(int column) const { return int64(column) != 0; }
   std::string text(int column) const;
+  std::vector<std::uint8_t> blob(int column) const;
   std::optional<std::int64_t> optionalInt64(int column) const;
 
  private:

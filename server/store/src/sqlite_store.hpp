@@ -9,6 +9,8 @@
 //   sqlite_store_meetings.cpp  meetings and their listing
 //   sqlite_store_history.cpp   participants and chat
 //   sqlite_store_recordings.cpp recordings
+//   sqlite_store_boards.cpp    whiteboards and their images
+//   sqlite_store_push.cpp      push subscriptions, notification settings, sent notifications
 #include <memory>
 #include <string>
 
@@ -75,6 +77,23 @@ class SqliteStore final : public Store {
   Result<std::vector<Recording>> listRecordings(Id meetingId) override;
   Result<std::vector<Recording>> listRecordingsWithStatus(RecordingStatus status) override;
   Result<std::vector<Recording>> listRecordingsStartedBefore(UnixTime before) override;
+
+  Result<void> saveBoard(Id meetingId, const std::string& document, UnixTime now) override;
+  Result<BoardDocument> findBoard(Id meetingId) override;
+  Result<void> saveBoardFile(const BoardFileRecord& file) override;
+  Result<BoardFileRecord> findBoardFile(Id meetingId, const std::string& fileId) override;
+  Result<std::vector<BoardFileRecord>> listBoardFiles(Id meetingId, bool withBytes) override;
+
+  Result<PushSubscriptionSaved> savePushSubscription(const NewPushSubscription& subscription) override;
+  Result<void> deletePushSubscription(Id userId, const std::string& endpoint) override;
+  Result<void> deletePushSubscriptionByEndpoint(const std::string& endpoint) override;
+  Result<std::vector<PushSubscriptionRecord>> listPushSubscriptions(Id userId) override;
+  Result<void> markPushDelivered(const std::string& endpoint, UnixTime now) override;
+  Result<NotificationSettings> notificationSettings(Id userId) override;
+  Result<void> saveNotificationSettings(Id userId, const NotificationSettings& settings, UnixTime now) override;
+  Result<bool> claimNotification(const std::string& key, UnixTime now) override;
+  Result<void> pruneSentNotifications(UnixTime before) override;
+  Result<std::vector<DueReminder>> listDueReminders(UnixTime now) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}

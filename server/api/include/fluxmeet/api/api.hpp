@@ -10,6 +10,7 @@
 #include "fluxmeet/http/metrics.hpp"
 #include "fluxmeet/http/router.hpp"
 #include "fluxmeet/meeting/recording_service.hpp"
+#include "fluxmeet/notify/notifier.hpp"
 #include "fluxmeet/store/store.hpp"
 
 namespace fluxmeet::api {
@@ -33,6 +34,7 @@ struct ApiServices {
   boost::asio::thread_pool& blockingPool;
   http::Metrics& metrics;
   meeting::RecordingService* recordings = nullptr;  // null: the recordings routes answer 503
+  notify::Notifier* notifier = nullptr;  // Web Push; null: the push routes answer 503
 };
 
 class Api {

@@ -39,6 +39,12 @@ struct Config {
   int loginAttemptsPerMinute = 10;
   std::string passwordHashCost = "interactive";
   int reconnectGraceMs = 30000;  // how long a dropped signaling connection keeps its seat
+  // Web Push (issue 9). Both keys empty: generated once and kept in <data dir>/vapid.json.
+  std::string vapidPublicKey;   // base64url 65-byte point; optional with the private key
+  std::string vapidPrivateKey;  // base64url 32-byte scalar; never logged
+  std::string vapidSubject;     // mailto:/https: contact; default mailto:admin@<PUBLIC_URL host>
+  bool pushAllowHttp = false;   // tests only: push services on plain http
+  int pushSchedulerIntervalMs = 30000;  // how often due meeting reminders are looked for
   bool generatedJwtSecret = false;  // set when dev mode created one this run
 };
 

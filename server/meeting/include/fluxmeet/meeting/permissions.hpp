@@ -14,6 +14,9 @@ bool isModerator(Role role);
 Result<void> ensureCanModerate(Role actor);
 // Role changes, ending the meeting.
 Result<void> ensureIsHost(Role actor);
+// Drawing on the whiteboard (board.update, image uploads): everyone, but only hosts and
+// co-hosts while the board is read-only.
+Result<void> ensureCanDraw(Role actor, bool readOnly);
 // Acting on another peer (remove): the host outranks everyone, a co-host outranks participants
 // and guests; nobody outranks the host.
 Result<void> ensureOutranks(Role actor, Role target);

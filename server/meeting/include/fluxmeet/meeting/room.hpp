@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "fluxmeet/meeting/room_media.hpp"
+#include "fluxmeet/meeting/room_board.hpp"
 #include "fluxmeet/meeting/room_recording.hpp"
 // Room: one live meeting. Owns the peers (by peerId), their roles, hand and mute flags, the
 // lobby queue and the bans; writes history and chat through the Store; reaches connections only
@@ -20,6 +21,7 @@
 #include "fluxmeet/common/rate_limiter.hpp"
 #include "fluxmeet/common/result.hpp"
 #include "fluxmeet/meeting/join_policy.hpp"
+#include "fluxmeet/meeting/lobby_listener.hpp"
 #include "fluxmeet/meeting/peer_sink.hpp"
 #include "fluxmeet/store/store.hpp"
 
@@ -121,6 +123,9 @@ class Room {
 
   bool ended() const { return ended_; }
 
+  // Told when someone starts waiting in the lobby; null: nobody. Non-owning, outlives the room.
+  void setLobbyListener(LobbyListener* listener) { lobbyListener_ = listener; }
+
   // Recording (room_recording_methods.cpp), hosts and co-hosts: every producer of the meeting
   // is recorded while it runs; everyone sees recording.started / recording.stopped.
   Result<nlohmann::json> recordingStart(const std::string& peerId);
@@ -141,6 +146,27 @@ class Room {
   Result<nlohmann::json> setPreferredLayers(const std::string& peerId, const nlohmann::json& data);
   Result<nlohmann::json> requestKeyframe(const std::string& peerId, const nlohmann::json& data);
   Result<nlohmann::json> mediaStats(const std::string& peerId);
+  // Whiteboard (room_board_methods.cpp, docs/protocol.md "Whiteboard"). Anyone joined draws,
+  // unless a host or co-host made the board read-only; hosts and co-hosts open and close it.
+  Result<nlohmann::json> boardSetOpen(const std::string& peerId, bool open);
+  Result<nlohmann::json> boardSetReadOnly(const std::string& peerId, bool readOnly);
+  // A page of the scene (`maxBytes` of elements): a delta after sinceSeq of `epoch`, or a reset.
+  Result<nlohmann::json> boardSync(const std::string& peerId, const std::string& epoch, std::uint64_t sinceSeq,
+                                   std::size_t maxBytes);
+  Result<nlohmann::json> boardUpdate(const std::string& peerId, const nlohmann::json& elements);
+  // Pointer ({x, y, pointer?, selected?}) and presenter viewport ({scrollX, scrollY, zoom}):
+  // relayed to the others at most 20 times a second per peer; the last one always goes out.
+  Result<nlohmann::json> boardCursor(const std::string& peerId, const nlohmann::json& data);
+  Result<nlohmann::json> boardViewport(const std::string& peerId, const nlohmann::json& data);
+  // An image uploaded over REST by a joined peer: {fileId, mimeType, size}; the others get board.file.
+  Result<nlohmann::json> boardAddFile(const std::string& peerId, const std::string& fileId,
+                                      const std::string& mimeType, std::vector<std::uint8_t> bytes);
+  const RoomBoard& board() const { return *board_; }
+  // When onBoardTimer should next run (held cursors, a save due); nullopt: nothing pending. The
+  // owner arms a control-thread timer for it after every operation on the room.
+  std::optional<std::chrono::steady_clock::time_point> boardWakeAt() const;
+  void onBoardTimer(std::chrono::steady_clock::time_point now);
+
   // Events from the media worker, delivered on the control thread.
   void onConsumerClosed(const std::string& consumerId);
   void onTransportClosed(const std::string& transportId, std::string_view reason);
@@ -166,6 +192,11 @@ class Room {
   void closeMediaOf(const std::string& peerId);
   void announceProducerClosed(const ProducerInfo& producer);
   nlohmann::json recordingJson() const;
+  nlohmann::json boardJson() const;  // the snapshot's "board"
+  // Cursors and viewports: to the connected others only; a reconnecting peer would only have
+  // its missed-message buffer filled with positions that are stale by the time it is back.
+  void relayPointer(std::string_view method, const nlohmann::json& data, const std::string& fromPeerId);
+  void saveBoard();
   // Finalizes the files; tells everyone unless the room is going away. `by` empty: the server.
   void stopRecording(const std::string& by, bool notify);
   // `by` null: the meeting's autoRecord setting started it.
@@ -187,6 +218,8 @@ class Room {
   RecordingService* recordingService_ = nullptr;
   std::unique_ptr<RoomRecording> recording_;  // while recording; stopped before media_ goes
   bool autoRecordDone_ = false;
+  std::unique_ptr<RoomBoard> board_;  // restored from the store when the room is created
+  LobbyListener* lobbyListener_ = nullptr;
 };
 
 }  // namespace fluxmeet::meeting

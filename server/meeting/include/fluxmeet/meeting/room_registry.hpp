@@ -40,6 +40,8 @@ class RoomRegistry {
   // if rooms are still in their grace period.
   std::optional<Clock::time_point> closeIdle(Clock::time_point now = Clock::now());
   std::size_t roomCount() const { return rooms_.size(); }
+  // Given to every room (see Room::setLobbyListener); null: none. Must outlive the registry.
+  void setLobbyListener(LobbyListener* listener);
 
  private:
   struct Entry {
@@ -53,6 +55,7 @@ class RoomRegistry {
   Clock::duration emptyGrace_;
   RateLimiter passcodeLimiter_;
   std::map<std::string, Entry> rooms_;
+  LobbyListener* lobbyListener_ = nullptr;
 };
 
 }  // namespace fluxmeet::meeting

@@ -9,9 +9,11 @@
 
 #include "fluxmeet/auth/jwt.hpp"
 #include "fluxmeet/http/metrics.hpp"
+#include "fluxmeet/http/router.hpp"
 #include "fluxmeet/http/server.hpp"
 #include "fluxmeet/meeting/media_event_relay.hpp"
 #include "fluxmeet/media/worker/media_plane.hpp"
+#include "fluxmeet/meeting/lobby_listener.hpp"
 #include "fluxmeet/meeting/recording_service.hpp"
 #include "fluxmeet/store/store.hpp"
 
@@ -28,9 +30,12 @@ struct SignalingOptions {
   // Server recording (owned by the caller, outliving this server); null: recording.start
   // answers unavailable.
   meeting::RecordingService* recordings = nullptr;
+  // Told when someone starts waiting in a lobby (push to an absent host); null: nobody.
+  meeting::LobbyListener* lobbyListener = nullptr;
 };
 
 class SignalingCore;
+class BoardRoutes;
 
 class SignalingServer : public http::WebSocketHandler {
  public:
@@ -49,8 +54,13 @@ class SignalingServer : public http::WebSocketHandler {
   // Shutdown: closes every connection with 1001 (going away).
   void closeAll();
 
+  // The REST routes that need the live meetings: the whiteboard's images and saved board
+  // (docs/api.md "Whiteboard"). Call before the HTTP server starts.
+  void registerRoutes(http::Router& router);
+
  private:
   std::unique_ptr<SignalingCore> core_;
+  std::unique_ptr<BoardRoutes> boardRoutes_;
 };
 
 }  // namespace fluxmeet::signal

@@ -214,6 +214,75 @@ struct RecordingUpdate {
   std::optional<std::string> error;
 };
 
+// A meeting's saved whiteboard (issue 7): the whiteboard module's persistence document, as JSON
+// text, rewritten whole by each (debounced) save.
+struct BoardDocument {
+  Id meetingId = 0;
+  std::string document;
+  UnixTime updatedAt = 0;
+};
+
+// An image of a meeting's whiteboard. `bytes` is empty when listed without them.
+struct BoardFileRecord {
+  Id meetingId = 0;
+  std::string fileId;
+  std::string mimeType;
+  std::vector<std::uint8_t> bytes;
+  std::int64_t size = 0;
+  UnixTime createdAt = 0;
+};
+
+// A browser's Web Push subscription (issue 9). The endpoint is unique: the same browser
+// registering again, even for another user, replaces the row.
+struct PushSubscriptionRecord {
+  Id id = 0;
+  Id userId = 0;
+  std::string endpoint;
+  std::string p256dh;  // base64url, as the browser sent it
+  std::string auth;
+  std::string deviceName;
+  UnixTime createdAt = 0;
+  std::optional<UnixTime> lastSuccessAt;
+};
+
+struct NewPushSubscription {
+  Id userId = 0;
+  std::string endpoint;
+  std::string p256dh;
+  std::string auth;
+  std::string deviceName;
+  UnixTime now = 0;
+  int maxPerUser = 20;  // past this many, the user's least recently used subscriptions go
+};
+
+struct PushSubscriptionSaved {
+  Id id = 0;
+  bool created = false;  // false: the user had this endpoint already and it was updated
+};
+
+// Per-user notification settings; a user without a row has these defaults.
+struct NotificationSettings {
+  bool reminders = true;
+  int reminderMinutes = 10;  // 1..1440
+  bool waitingRoom = true;
+  bool meetingStarted = true;
+  bool chat = true;
+};
+
+// A meeting reminder that is due: the meeting's host with reminders on, inside its window.
+struct DueReminder {
+  Id meetingId = 0;
+  std::string code;
+  std::string title;
+  UnixTime startsAt = 0;
+  Id userId = 0;
+  int reminderMinutes = 0;
+};
+
+// The sent-notification key of a meeting reminder: "reminder:<meetingId>:<startsAt>:<userId>".
+// A meeting moved to another time is a new reminder.
+std::string reminderNotificationKey(Id meetingId, UnixTime startsAt, Id userId);
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -299,6 +368,40 @@ class Store {
   // Oldest first: what a restart finds unfinished, what retention removes.
   virtual Result<std::vector<Recording>> listRecordingsWithStatus(RecordingStatus status) = 0;
   virtual Result<std::vector<Recording>> listRecordingsStartedBefore(UnixTime before) = 0;
+
+  // Whiteboards (issue 7). saveBoard inserts or replaces the meeting's document; findBoard is
+  // NotFound when none was ever saved.
+  virtual Result<void> saveBoard(Id meetingId, const std::string& document, UnixTime now) = 0;
+  virtual Result<BoardDocument> findBoard(Id meetingId) = 0;
+  // Files are written once: saving an id the meeting has already is a no-op (ids are content
+  // hashes; the whiteboard module refuses other content under a known id before it gets here).
+  virtual Result<void> saveBoardFile(const BoardFileRecord& file) = 0;
+  virtual Result<BoardFileRecord> findBoardFile(Id meetingId, const std::string& fileId) = 0;
+  // By id; with the bytes only when asked (restoring a board), else just ids, types and sizes.
+  virtual Result<std::vector<BoardFileRecord>> listBoardFiles(Id meetingId, bool withBytes) = 0;
+
+  // Web Push subscriptions (issue 9). savePushSubscription inserts or updates by endpoint (moving
+  // it to userId when another user had it) and trims the user's list to maxPerUser.
+  virtual Result<PushSubscriptionSaved> savePushSubscription(const NewPushSubscription& subscription) = 0;
+  // NotFound unless the endpoint belongs to userId.
+  virtual Result<void> deletePushSubscription(Id userId, const std::string& endpoint) = 0;
+  // The push service said the subscription is gone (404/410); no error when it is already gone.
+  virtual Result<void> deletePushSubscriptionByEndpoint(const std::string& endpoint) = 0;
+  // Oldest first.
+  virtual Result<std::vector<PushSubscriptionRecord>> listPushSubscriptions(Id userId) = 0;
+  virtual Result<void> markPushDelivered(const std::string& endpoint, UnixTime now) = 0;
+
+  // Notification settings: the defaults when the user never changed them.
+  virtual Result<NotificationSettings> notificationSettings(Id userId) = 0;
+  virtual Result<void> saveNotificationSettings(Id userId, const NotificationSettings& settings, UnixTime now) = 0;
+
+  // Sent-notification keys ("reminder:<meetingId>:<startsAt>:<userId>"): true when this call
+  // claimed the key, false when it was claimed before (then the notification must not go out).
+  virtual Result<bool> claimNotification(const std::string& key, UnixTime now) = 0;
+  virtual Result<void> pruneSentNotifications(UnixTime before) = 0;
+  // Scheduled meetings, not deleted, whose host has reminders on and for which
+  // startsAt - reminderMinutes <= now < startsAt, and whose key is not claimed yet.
+  virtual Result<std::vector<DueReminder>> listDueReminders(UnixTime now) = 0;
 };
 
 // Opens the store named by a DATABASE_URL ("sqlite://./data/fluxmeet.db", "sqlite::memory:")
