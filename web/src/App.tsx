@@ -1,7 +1,9 @@
 import { lazy } from 'react';
 import { createBrowserRouter, RouterProvider, type RouteObject } from 'react-router-dom';
 import { GuestOnly, RequireAuth, SessionProvider, useSession } from './features/auth/session';
+import { UpdatePrompt } from './pwa/UpdatePrompt';
 import { Layout } from './ui/Layout';
+import { OfflineBanner } from './ui/OfflineBanner';
 import { PageLoader } from './ui/PageLoader';
 import { ToastProvider } from './ui/Toasts';
 
@@ -101,7 +103,9 @@ export function App() {
   return (
     <SessionProvider>
       <ToastProvider>
+        <OfflineBanner />
         <RouterProvider router={router} future={{ v7_startTransition: true }} />
+        <UpdatePrompt />
       </ToastProvider>
     </SessionProvider>
   );

@@ -1,4 +1,5 @@
 import { strings } from '../i18n/strings';
+import { connectivity } from './connectivity';
 import { ApiError, errorFromResponse } from './errors';
 import type { AuthResponse, User } from './types';
 
@@ -163,13 +164,23 @@ export class ApiClient {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
+    // Every answer, or its absence, tells the offline banner whether the server is there.
     return this.fetchImpl(this.baseUrl + path, {
       method: options.method ?? 'GET',
       headers,
       body,
       credentials: 'same-origin',
       signal: options.signal,
-    });
+    }).then(
+      (res) => {
+        connectivity.reportReachable();
+        return res;
+      },
+      (err: unknown) => {
+        if (!(err instanceof DOMException && err.name === 'AbortError')) connectivity.reportUnreachable();
+        throw err;
+      },
+    );
   }
 }
 

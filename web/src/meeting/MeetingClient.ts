@@ -23,6 +23,7 @@ import { strings } from '../i18n/strings';
 import { ReactionThrottle, isReactionEmoji, type ReactionEmoji } from './reactions';
 import {
   INITIAL_STATE as INITIAL,
+  isBoardInfo,
   isServerRecording,
   reduceNotification,
   withChatMessage,
@@ -55,6 +56,8 @@ export interface MeetingClientDeps {
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
   getDisplayMedia?: (constraints: DisplayMediaStreamOptions) => Promise<MediaStream>;
   now?: () => number;
+  /** The token the signaling connection uses (user or guest): REST calls of the room (board images) use it too. */
+  authToken?: (renew: boolean) => Promise<string | null>;
 }
 
 // Simulcast for the camera (RFC 8853): three layers, the SFU forwards to each subscriber the one
@@ -69,6 +72,7 @@ export class MeetingClient {
   private state: MeetingState = INITIAL;
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(event: MeetingEvent) => void>();
+  private readonly boardListeners = new Set<(method: string, data: unknown) => void>();
   private readonly reactionThrottle = new ReactionThrottle();
   private readonly signal: SignalClient;
   private device: Device | null = null;
@@ -163,6 +167,7 @@ export class MeetingClient {
       peers: snapshot.peers,
       chat: snapshot.chat.messages,
       lobby: snapshot.lobby ?? [],
+      board: isBoardInfo(snapshot.board) ? { ...snapshot.board } : null,
     });
     // The room shows at once; media comes up behind it (a failure is a notice, not a lost join).
     void this.startMedia(snapshot.routerRtpCapabilities ?? null)
@@ -475,6 +480,34 @@ export class MeetingClient {
     this.update({ recording: null });
   }
 
+  // --- whiteboard (features/whiteboard: the sync engine talks through these) ---------------------
+  /** Hosts and co-hosts open or close the board for everyone; board.opened/closed follows. */
+  async setBoardOpen(open: boolean): Promise<void> {
+    await this.signal.request(open ? 'board.open' : 'board.close');
+    if (this.state.board) this.update({ board: { ...this.state.board, open } });
+  }
+
+  async setBoardReadOnly(readOnly: boolean): Promise<void> {
+    await this.signal.request('board.setReadOnly', { readOnly });
+    if (this.state.board) this.update({ board: { ...this.state.board, readOnly } });
+  }
+
+  /** A board request (board.sync, board.update, board.cursor, board.viewport) on the meeting's connection. */
+  boardRequest<T>(method: string, data: object): Promise<T> {
+    return this.signal.request<T>(method, data);
+  }
+
+  /** Every board.* notification, for the board's sync engine. */
+  onBoardNotification = (listener: (method: string, data: unknown) => void): (() => void) => {
+    this.boardListeners.add(listener);
+    return () => this.boardListeners.delete(listener);
+  };
+
+  /** The bearer token for the board's image uploads and downloads (the signaling one). */
+  boardToken(renew = false): Promise<string | null> {
+    return this.deps.authToken ? this.deps.authToken(renew) : Promise.resolve(null);
+  }
+
   async endMeeting(): Promise<void> {
     await this.signal.request('meeting.end');
   }
@@ -559,6 +592,7 @@ export class MeetingClient {
       if (reduction.change) this.update(reduction.change);
       for (const event of reduction.events) this.emit(event);
     }
+    if (method.startsWith('board.')) for (const listener of this.boardListeners) listener(method, data);
     const d = (data ?? {}) as Record<string, unknown>;
     switch (method) {
       case 'peer.left':

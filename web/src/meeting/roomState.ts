@@ -7,6 +7,7 @@
 import type { ConnectionState } from '../signal/SignalClient';
 import { strings } from '../i18n/strings';
 import type {
+  BoardInfo,
   ChatMessage,
   MediaSource,
   MeetingSettingsView,
@@ -49,6 +50,8 @@ export interface MeetingState {
   recording: ServerRecording | null;
   /** "Ana started recording this meeting": kept apart from `notice` so that no other notice hides it. */
   recordingNotice: string | null;
+  /** The whiteboard (null: the server has none); a new object after every join snapshot. */
+  board: BoardInfo | null;
 }
 
 export const INITIAL_STATE: MeetingState = {
@@ -68,7 +71,20 @@ export const INITIAL_STATE: MeetingState = {
   notice: null,
   recording: null,
   recordingNotice: null,
+  board: null,
 };
+
+export function isBoardInfo(value: unknown): value is BoardInfo {
+  const v = value as Partial<BoardInfo> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.open === 'boolean' &&
+    typeof v.readOnly === 'boolean' &&
+    typeof v.epoch === 'string' &&
+    typeof v.seq === 'number'
+  );
+}
 
 export function isServerRecording(value: unknown): value is ServerRecording {
   const v = value as Partial<ServerRecording> | null;
@@ -177,6 +193,12 @@ export function reduceNotification(state: MeetingState, method: string, data: un
         events: moderator && typeof stopped.recordingId === 'number' ? [{ type: 'recordingSaved', recordingId: stopped.recordingId }] : [],
       };
     }
+    case 'board.opened':
+    case 'board.closed':
+      return none({ board: { ...(state.board ?? { readOnly: false, epoch: '', seq: 0 }), open: method === 'board.opened' } });
+    case 'board.readOnly':
+      if (typeof d.readOnly !== 'boolean') return none(null);
+      return none({ board: { ...(state.board ?? { open: false, epoch: '', seq: 0 }), readOnly: d.readOnly } });
     case 'meeting.locked':
       return none(state.meeting ? { meeting: { ...state.meeting, locked: Boolean(d.locked) } } : null);
     default:

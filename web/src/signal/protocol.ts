@@ -52,6 +52,17 @@ export interface JoinedSnapshot {
   lobby?: { peerId: string; displayName: string }[];
   /** A server recording in progress (null when none); absent from servers without recording. */
   recording?: ServerRecording | null;
+  /** The meeting's whiteboard (issue 7); absent from servers without one. */
+  board?: BoardInfo;
+}
+
+/** The whiteboard's state in the join snapshot: shown or not, who may draw, where its scene stands. */
+export interface BoardInfo {
+  open: boolean;
+  /** Only hosts and co-hosts may draw. */
+  readOnly: boolean;
+  epoch: string;
+  seq: number;
 }
 
 /**

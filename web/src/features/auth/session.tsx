@@ -3,6 +3,7 @@ import { Navigate, useLocation } from 'react-router-dom';
 import { logout } from '../../api/auth';
 import { api, type ApiClient } from '../../api/client';
 import type { User } from '../../api/types';
+import { forgetPushDevice } from '../../pwa/forgetDevice';
 import { PageLoader } from '../../ui/PageLoader';
 
 interface SessionState {
@@ -37,6 +38,7 @@ export function SessionProvider({ children, client = api }: { children: ReactNod
 
   const signOut = useCallback(async () => {
     setState((s) => ({ ...s, signedOut: true }));
+    await forgetPushDevice();
     try {
       await logout(client);
     } catch {

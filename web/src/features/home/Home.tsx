@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../api/errors';
 import { createMeeting } from '../../api/meetings';
 import type { Meeting } from '../../api/types';
@@ -18,6 +18,8 @@ export default function Home() {
   const [starting, setStarting] = useState(false);
   const [scheduled, setScheduled] = useState<Meeting | null>(null);
   const [formKey, setFormKey] = useState(0);
+  const [params, setParams] = useSearchParams();
+  const shortcutUsed = useRef(false);
 
   const startInstant = async () => {
     setStarting(true);
@@ -30,6 +32,15 @@ export default function Home() {
       setStarting(false);
     }
   };
+
+  // The installed app's "New meeting" shortcut opens /?new=1: start one at once, exactly once.
+  useEffect(() => {
+    if (params.get('new') !== '1' || shortcutUsed.current) return;
+    shortcutUsed.current = true;
+    setParams({}, { replace: true });
+    void startInstant();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [params]);
 
   return (
     <div className="container py-4 py-md-5">

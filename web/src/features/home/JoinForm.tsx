@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { strings } from '../../i18n/strings';
 import { parseJoinCode } from './joinCode';
 
@@ -9,6 +9,9 @@ export function JoinForm() {
   const [error, setError] = useState<string | null>(null);
   const navigate = useNavigate();
   const id = useId();
+  // The installed app's "Join" shortcut opens /?join=1: put the cursor in the code field.
+  const [params] = useSearchParams();
+  const focusOnOpen = params.get('join') === '1';
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -33,6 +36,7 @@ export function JoinForm() {
           placeholder={strings.home.joinPlaceholder}
           value={value}
           autoComplete="off"
+          autoFocus={focusOnOpen}
           spellCheck={false}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error` : undefined}

@@ -40,6 +40,7 @@ export default function MeetingPage() {
     };
     const meetingClient = new MeetingClient({
       signal: (handlers) => new SignalClient({ url: signalingUrl(), token, ...handlers }),
+      authToken: token,
     });
     try {
       await meetingClient.join({
@@ -75,12 +76,7 @@ export default function MeetingPage() {
 
   if (!client) return <MeetingLobby onJoin={(meeting, settings) => void onJoin(meeting, settings)} joining={joining} error={error} />;
   return (
-    <JoinedView
-      client={client}
-      speakerDeviceId={speaker.current}
-      onRejoin={() => setClient(null)}
-      onReconnect={() => void rejoin()}
-    />
+    <JoinedView client={client} speakerDeviceId={speaker.current} onRejoin={() => setClient(null)} onReconnect={() => void rejoin()} />
   );
 }
 

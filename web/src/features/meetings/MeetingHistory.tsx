@@ -7,6 +7,7 @@ import { formatDateTime, formatDuration } from '../../ui/format';
 import { PageLoader } from '../../ui/PageLoader';
 import { useAsync } from '../../ui/useAsync';
 import { RecordingList } from './recordings/RecordingList';
+import { BoardHistory } from '../whiteboard/BoardHistory';
 
 export default function MeetingHistory() {
   const { code = '' } = useParams();
@@ -67,6 +68,7 @@ export default function MeetingHistory() {
             </div>
           )}
           <RecordingList code={data.meeting.code} />
+          <BoardHistory code={data.meeting.code} title={data.meeting.title} />
         </>
       )}
     </div>

@@ -3,7 +3,9 @@ import { strings } from '../../i18n/strings';
 import { useSession } from '../auth/session';
 import { AccountForm } from './AccountForm';
 import { DeleteAccount } from './DeleteAccount';
+import { NotificationPrefs } from './NotificationPrefs';
 import { PasswordForm } from './PasswordForm';
+import { PushDevice } from './PushDevice';
 import { SessionList } from './SessionList';
 
 function Section({
@@ -44,6 +46,11 @@ export default function Profile() {
       </Section>
       <Section id="profile-sessions" title={strings.profile.sessions} lead={strings.profile.sessionsLead}>
         <SessionList />
+      </Section>
+      <Section id="profile-notifications" title={strings.notifications.title} lead={strings.notifications.lead}>
+        <PushDevice />
+        <hr className="my-4" />
+        <NotificationPrefs />
       </Section>
       <Section id="profile-delete" title={strings.profile.dangerZone} danger>
         <DeleteAccount />

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { strings } from '../../../i18n/strings';
 import type { MeetingClient } from '../../../meeting/MeetingClient';
+import { supportsScreenShare } from '../../../media/screenShare';
+import { useWakeLock } from '../../../media/wakeLock';
 import { copyText } from '../../../ui/clipboard';
 import { ChatPanel } from './ChatPanel';
 import { ControlBar, type Panel } from './ControlBar';
@@ -13,6 +15,7 @@ import type { LayoutMode } from './stageLayout';
 import { useMeeting } from './useMeeting';
 import { useReactions } from './useReactions';
 import { useRoomMedia } from './useRoomMedia';
+import { Whiteboard, whiteboardMenuItem } from '../../whiteboard/Whiteboard';
 
 /** The meeting itself: the stage of tiles, remote audio, the control bar and side panels. */
 export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient; speakerDeviceId?: string }) {
@@ -24,6 +27,8 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
   // Network quality, device settings and local recording (header items, More menu, dialog).
   const media = useRoomMedia(client, speakerDeviceId);
   useEffect(() => client.markChatRead(panel === 'chat'), [client, panel]);
+  // A phone must not dim and lock mid-meeting; the room is mounted only while in the meeting.
+  useWakeLock(true);
 
   // Meet's shortcuts: Ctrl/Cmd+D toggles the microphone, Ctrl/Cmd+E the camera.
   useEffect(() => {
@@ -43,10 +48,7 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
   const self = state.self;
   if (!self || !state.meeting) return null;
   const isModerator = self.role === 'host' || self.role === 'cohost';
-  const canShareScreen =
-    typeof navigator !== 'undefined' &&
-    Boolean(navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices) &&
-    (state.meeting.settings.screenShare === 'everyone' || isModerator);
+  const canShareScreen = supportsScreenShare() && (state.meeting.settings.screenShare === 'everyone' || isModerator);
 
   const audio = state.remote.filter((t) => t.kind === 'audio' && !t.paused);
 
@@ -56,9 +58,10 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
     setTimeout(() => setCopied(false), 2000);
   };
   const run = (action: () => Promise<unknown>) => () => void action().catch(() => undefined);
-  const orTell = (action: () => Promise<unknown>, failed: string) => () =>
-    void action().catch(() => client.showNotice(failed));
-  // Hosts and co-hosts may record on the server, next to the local recording everyone has.
+  const orTell = (action: () => Promise<unknown>, failed: string) => () => void action().catch(() => client.showNotice(failed));
+  // Hosts and co-hosts may record on the server, next to the local recording everyone has, and
+  // open or close the whiteboard for everyone (when the server has one).
+  const boardOpen = state.board?.open === true;
   const moreItems = isModerator
     ? [
         ...media.menuItems,
@@ -67,6 +70,14 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
           orTell(() => client.startRecording(), strings.serverRecording.startFailed),
           orTell(() => client.stopRecording(), strings.serverRecording.stopFailed),
         ),
+        ...(state.board
+          ? [
+              whiteboardMenuItem(
+                boardOpen,
+                orTell(() => client.setBoardOpen(!boardOpen), boardOpen ? strings.board.closeFailed : strings.board.openFailed),
+              ),
+            ]
+          : []),
       ]
     : media.menuItems;
 
@@ -139,7 +150,15 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
         </div>
       )}
       <div className="d-flex flex-grow-1 overflow-hidden position-relative">
-        <Stage state={state} client={client} mode={layoutMode} reactions={reactions} sideWidth={panel ? 356 : 0} />
+        {boardOpen ? (
+          // The board is the main stage; everyone's video goes to a strip under it.
+          <div className="d-flex flex-column flex-grow-1 overflow-hidden">
+            <Whiteboard client={client} state={state} />
+            <Stage state={state} client={client} mode={layoutMode} reactions={reactions} sideWidth={panel ? 356 : 0} strip />
+          </div>
+        ) : (
+          <Stage state={state} client={client} mode={layoutMode} reactions={reactions} sideWidth={panel ? 356 : 0} />
+        )}
         <PresenceToasts client={client} />
         <RecordingSavedToast client={client} />
         {panel && (

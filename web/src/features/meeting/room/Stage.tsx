@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { strings } from '../../../i18n/strings';
 import type { MeetingClient, MeetingState } from '../../../meeting/MeetingClient';
-import { capacityFor, gridShape, layoutStage, videoDemands, type LayoutMode, type StageTile } from './stageLayout';
+import { capacityFor, gridShape, layoutStage, layoutStrip, videoDemands, type LayoutMode, type StageTile } from './stageLayout';
 import type { FloatingReaction } from './useReactions';
 import { VideoTile, type TileProps } from './VideoTile';
 
@@ -89,6 +89,8 @@ interface StageProps {
   reactions: FloatingReaction[];
   /** A side panel takes this much of the window's width (0 when closed or covering the stage). */
   sideWidth: number;
+  /** Only a strip of small tiles (under the whiteboard). */
+  strip?: boolean;
 }
 
 /**
@@ -96,7 +98,7 @@ interface StageProps {
  * tells the SFU to stop sending the video of tiles that are not on screen, and which simulcast
  * layer fits the others, so a large meeting costs only what is seen.
  */
-export function Stage({ state, client, mode, reactions, sideWidth }: StageProps) {
+export function Stage({ state, client, mode, reactions, sideWidth, strip: stripOnly = false }: StageProps) {
   const [pinned, setPinned] = useState<string | null>(null);
   const [paging, setPaging] = useState({ mode, page: 0 });
   const page = paging.mode === mode ? paging.page : 0;
@@ -108,8 +110,12 @@ export function Stage({ state, client, mode, reactions, sideWidth }: StageProps)
   const size = useWindowSize();
   const capacity = capacityFor(size.width - sideWidth, size.height);
   const tiles = buildTiles(state);
-  const layout = layoutStage({ tiles, mode, pinned, activeSpeaker: speaker, previousStage: lastSpeaker, page, capacity });
+  const layout = stripOnly
+    ? layoutStrip(tiles, page, capacity.strip)
+    : layoutStage({ tiles, mode, pinned, activeSpeaker: speaker, previousStage: lastSpeaker, page, capacity });
   const demands = videoDemands(tiles, layout);
+  // Strip tiles are small: the middle simulcast layer is enough.
+  if (stripOnly) for (const [id, demand] of demands) demands.set(id, { ...demand, large: false });
 
   // A pinned or unpinned tile moves between the stage and the grid, so its pin button is a new
   // element: give it the keyboard focus back, or it would fall to the page.
@@ -159,7 +165,7 @@ export function Stage({ state, client, mode, reactions, sideWidth }: StageProps)
   const nameOf = new Map(tiles.map((t) => [t.peerId, t.name]));
   const offstage = reactions.filter((r) => !shown.has(r.peerId) && nameOf.has(r.peerId));
 
-  const strip = layout.stage.length > 0;
+  const strip = stripOnly || layout.stage.length > 0;
   const shape = gridShape(layout.tiles.length, capacity.columns);
   // 16:9 tiles that fit the height left between the header and the controls (about 12rem with a
   // banner, 3rem more for the pager), so a lone tile never runs under the control bar.
@@ -168,7 +174,13 @@ export function Stage({ state, client, mode, reactions, sideWidth }: StageProps)
   const goTo = (next: number) => setPaging({ mode, page: next });
 
   return (
-    <main ref={rootRef} className="stage flex-grow-1 d-flex flex-column gap-2 p-2 overflow-auto" data-layout={mode} data-testid="stage">
+    <main
+      ref={rootRef}
+      className={`stage d-flex flex-column gap-2 p-2 overflow-auto ${stripOnly ? 'stage-strip flex-shrink-0' : 'flex-grow-1'}`}
+      data-layout={stripOnly ? 'strip' : mode}
+      data-testid="stage"
+      aria-label={stripOnly ? strings.board.videos : undefined}
+    >
       {layout.stage.map((key) => (
         <div key={key} className="screen-stage">
           {render(key)}
@@ -222,7 +234,7 @@ export function Stage({ state, client, mode, reactions, sideWidth }: StageProps)
           </div>
         ))}
       </div>
-      {state.peers.length === 0 && <p className="text-center text-white-50 small mt-2">{strings.room.aloneHint}</p>}
+      {state.peers.length === 0 && !stripOnly && <p className="text-center text-white-50 small mt-2">{strings.room.aloneHint}</p>}
     </main>
   );
 }

@@ -97,6 +97,15 @@ export function layoutStage(input: LayoutInput): StageLayout {
   return { stage, tiles: rest.slice(page * size, (page + 1) * size), page, pageCount };
 }
 
+/** The whiteboard's strip: no large tile, a page of small ones in a row. */
+export function layoutStrip(tiles: StageTile[], page: number, size: number): StageLayout {
+  const keys = tiles.map((t) => t.key);
+  const perPage = Math.max(1, size);
+  const pageCount = Math.max(1, Math.ceil(keys.length / perPage));
+  const current = Math.min(Math.max(0, Math.floor(page)), pageCount - 1);
+  return { stage: [], tiles: keys.slice(current * perPage, (current + 1) * perPage), page: current, pageCount };
+}
+
 export interface VideoDemand {
   visible: boolean;
   /** The top simulcast layer (tile shown large) rather than the middle one. */
