@@ -75,8 +75,8 @@ const pages = [
     name: 'profile',
     path: '/profile',
     signedIn: true,
-    ready: (p) => p.getByText('This device'),
-    primary: (p) => [p.getByRole('button', { name: 'Save' }), p.getByRole('button', { name: 'Change password' })],
+    ready: (p) => p.getByText('This device', { exact: true }),
+    primary: (p) => [p.getByRole('button', { name: 'Save', exact: true }), p.getByRole('button', { name: 'Change password' })],
   },
 ];
 

@@ -465,6 +465,7 @@ export const strings = {
     meetingStarted: 'A meeting I am invited to has started',
     chat: 'New chat messages while Flux Meet is in the background',
     saved: 'Notification settings saved',
+    save: 'Save notification settings',
   },
 } as const;
 

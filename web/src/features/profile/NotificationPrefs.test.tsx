@@ -39,7 +39,7 @@ describe('NotificationPrefs', () => {
     const minutes = screen.getByLabelText(strings.notifications.reminderMinutes);
     await user.clear(minutes);
     await user.type(minutes, '30');
-    await user.click(screen.getByRole('button', { name: strings.common.save }));
+    await user.click(screen.getByRole('button', { name: strings.notifications.save }));
 
     expect(await screen.findByText(strings.notifications.saved)).toBeInTheDocument();
     expect(calls[1]).toMatchObject({
@@ -56,7 +56,7 @@ describe('NotificationPrefs', () => {
     const minutes = await screen.findByLabelText(strings.notifications.reminderMinutes);
     await user.clear(minutes);
     await user.type(minutes, '0');
-    await user.click(screen.getByRole('button', { name: strings.common.save }));
+    await user.click(screen.getByRole('button', { name: strings.notifications.save }));
     expect(screen.getByText(strings.notifications.reminderMinutesInvalid)).toBeInTheDocument();
     expect(calls).toHaveLength(1);
   });

@@ -112,7 +112,7 @@ function PrefsForm({ initial, client }: { initial: NotificationSettings; client:
       {flag('waitingRoom', strings.notifications.waitingRoom)}
       {flag('meetingStarted', strings.notifications.meetingStarted)}
       {flag('chat', strings.notifications.chat)}
-      <SubmitButton busy={busy} label={strings.common.save} busyLabel={strings.common.saving} className="rounded-pill mt-2" />
+      <SubmitButton busy={busy} label={strings.notifications.save} busyLabel={strings.common.saving} className="rounded-pill mt-2" />
     </form>
   );
 }
