@@ -93,6 +93,8 @@ std::string baseUrl(const State& state, const http::Request& request);
 std::string mailLinkBaseUrl(const State& state, const http::Request& request);
 
 nlohmann::json userJson(const store::User& user);
+// An RFC 3339 time, or null.
+nlohmann::json optionalTime(const std::optional<store::UnixTime>& time);
 nlohmann::json meetingJson(const store::Meeting& meeting, bool hostView, const std::string& baseUrl);
 
 http::Response rateLimited(int retryAfterSeconds);

@@ -60,13 +60,9 @@ nlohmann::json userJson(const store::User& user) {
   return {{"id", user.id}, {"username", user.username}, {"email", user.email}, {"createdAt", isoUtc(user.createdAt)}};
 }
 
-namespace {
-
 nlohmann::json optionalTime(const std::optional<store::UnixTime>& time) {
   return time ? nlohmann::json(isoUtc(*time)) : nlohmann::json(nullptr);
 }
-
-}  // namespace
 
 nlohmann::json meetingJson(const store::Meeting& meeting, bool hostView, const std::string& base) {
   nlohmann::json settings{

@@ -23,8 +23,6 @@ namespace {
 constexpr const char* kMediaCookie = "fm_media";
 constexpr int kMediaTokenSeconds = 3600;
 
-json optionalTime(const std::optional<UnixTime>& time) { return time ? json(isoUtc(*time)) : json(nullptr); }
-
 json recordingJson(const store::Recording& recording, bool canDelete) {
   const bool stopped = recording.status != store::RecordingStatus::Recording;
   const bool ready = recording.status == store::RecordingStatus::Ready;

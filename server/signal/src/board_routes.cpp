@@ -51,6 +51,15 @@ void BoardRoutes::registerRoutes(http::Router& router) {
              [this](http::Request& request) { return getBoard(request); });
 }
 
+Result<store::Meeting> BoardRoutes::findMeeting(const std::string& code) {
+  if (!meeting::isValidMeetingCode(code)) return makeError(ErrorCode::NotFound, "no meeting with that code");
+  auto meeting = core_.store_.findMeetingByCode(code, true);
+  if (!meeting && meeting.error().code == ErrorCode::NotFound) {
+    return makeError(ErrorCode::NotFound, "no meeting with that code");
+  }
+  return meeting;
+}
+
 Result<Identity> BoardRoutes::caller(const http::Request& request) {
   std::string_view token = request.bearerToken();
   if (token.empty()) return makeError(ErrorCode::Unauthorized, "sign in, or join the meeting as a guest");
@@ -105,12 +114,8 @@ boost::asio::awaitable<http::Response> BoardRoutes::getFile(http::Request& reque
   auto identity = caller(request);
   if (!identity) co_return http::errorResponse(identity.error());
   const std::string code = meetingCode(request);
-  auto meeting = meeting::isValidMeetingCode(code) ? core_.store_.findMeetingByCode(code, true)
-                                                   : Result<store::Meeting>(makeError(ErrorCode::NotFound, ""));
-  if (!meeting) {
-    if (meeting.error().code != ErrorCode::NotFound) co_return http::errorResponse(meeting.error());
-    co_return http::errorResponse(ErrorCode::NotFound, "no meeting with that code");
-  }
+  auto meeting = findMeeting(code);
+  if (!meeting) co_return http::errorResponse(meeting.error());
   auto member = isMember(meeting->id, *identity);
   if (!member) co_return http::errorResponse(member.error());
   if (!*member && !joinedPeerId(code, *identity)) {
@@ -143,12 +148,8 @@ boost::asio::awaitable<http::Response> BoardRoutes::getBoard(http::Request& requ
   auto identity = caller(request);
   if (!identity) co_return http::errorResponse(identity.error());
   const std::string code = meetingCode(request);
-  auto meeting = meeting::isValidMeetingCode(code) ? core_.store_.findMeetingByCode(code, true)
-                                                   : Result<store::Meeting>(makeError(ErrorCode::NotFound, ""));
-  if (!meeting) {
-    if (meeting.error().code != ErrorCode::NotFound) co_return http::errorResponse(meeting.error());
-    co_return http::errorResponse(ErrorCode::NotFound, "no meeting with that code");
-  }
+  auto meeting = findMeeting(code);
+  if (!meeting) co_return http::errorResponse(meeting.error());
   auto member = isMember(meeting->id, *identity);
   if (!member) co_return http::errorResponse(member.error());
   if (!*member) {

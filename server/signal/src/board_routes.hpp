@@ -29,6 +29,8 @@ class BoardRoutes {
   boost::asio::awaitable<http::Response> getBoard(http::Request& request);
 
  private:
+  // The meeting (deleted ones too: a board outlives them in history); NotFound for a bad code.
+  Result<store::Meeting> findMeeting(const std::string& code);
   // The bearer token's user or guest (not other token kinds).
   Result<Identity> caller(const http::Request& request);
   // The peer id `identity` is joined to the live meeting `code` with, if any.
