@@ -187,6 +187,33 @@ describe('media path through signaling', () => {
     assert.equal(serverB.state, 'connected');
     assert.ok(serverB.rtpSent > 0 && serverB.bytesSent > 0, JSON.stringify(serverB));
     assert.ok(serverB.rtpSent >= receivedByB, `server sent ${serverB.rtpSent}, B received ${receivedByB}`);
+    // The SFU caps what A may send by REMB (MEDIA_MAX_PRODUCER_BITRATE, default 3 Mbit/s per video track).
+    assert.equal(serverA.maxIncomingBitrate, 3_000_000 + 128_000, JSON.stringify(serverA));
+
+    // Per producer and consumer, each peer sees its own only.
+    const { producers, consumers: ownConsumers } = await a.call('getTransportStats', {});
+    assert.deepEqual(producers.map((p) => p.producerId).sort(), [camera.id, mic.id].sort());
+    assert.deepEqual(ownConsumers, []);
+    const cameraStats = producers.find((p) => p.producerId === camera.id);
+    assert.equal(cameraStats.kind, 'video');
+    assert.equal(cameraStats.transportId, sendTransport.id);
+    assert.ok(cameraStats.streams[0].packets > 0 && cameraStats.streams[0].bytes > 0, JSON.stringify(cameraStats));
+    assert.ok(cameraStats.streams[0].pliSent >= 1, 'B\'s first keyframe was asked for');
+    assert.equal(cameraStats.streams[0].packetsUnrepaired, 0);
+    const statsOfB = await b.call('getTransportStats', {});
+    assert.deepEqual(statsOfB.producers, []);
+    const videoConsumer = statsOfB.consumers.find((c) => c.consumerId === consumers.video.consumer.id);
+    assert.equal(videoConsumer.producerId, camera.id);
+    assert.equal(videoConsumer.spatialLayer, 0);
+    assert.ok(videoConsumer.packetsSent > 0 && videoConsumer.bytesSent > 0, JSON.stringify(videoConsumer));
+
+    // /metrics sums loss and repair over every meeting, one series each (published once a second).
+    const metrics = async () => (await api(server, 'GET', '/metrics')).text;
+    const text = await waitUntil(metrics, (t) => /^fluxmeet_media_pli_total [1-9]/m.test(t), { what: 'PLIs counted' });
+    for (const name of ['nacks_sent_total', 'nacks_received_total', 'retransmitted_packets_total',
+      'repaired_packets_total', 'packets_lost_total']) {
+      assert.match(text, new RegExp(`^fluxmeet_media_${name} \\d+`, 'm'), name);
+    }
   });
 
   it('pauseProducer stops B\'s video (audio goes on); resumeProducer restarts it with a keyframe', { timeout: STEP_TIMEOUT_MS }, async () => {

@@ -132,13 +132,15 @@ Result<json> RoomMedia::createTransport(const std::string& peerId, const json& d
   json candidates = json::array();
   for (const auto& candidate : plane_.candidates(workerIndex_)) {
     // "ip" for mediasoup-client before 3.7, "address" after.
-    candidates.push_back({{"foundation", candidate.foundation},
-                          {"priority", candidate.priority},
-                          {"address", candidate.address},
-                          {"ip", candidate.address},
-                          {"protocol", candidate.protocol},
-                          {"port", candidate.port},
-                          {"type", candidate.type}});
+    json entry{{"foundation", candidate.foundation},
+               {"priority", candidate.priority},
+               {"address", candidate.address},
+               {"ip", candidate.address},
+               {"protocol", candidate.protocol},
+               {"port", candidate.port},
+               {"type", candidate.type}};
+    if (!candidate.tcpType.empty()) entry["tcpType"] = candidate.tcpType;  // ICE-TCP: "passive"
+    candidates.push_back(std::move(entry));
   }
   return json{{"id", transportId},
               {"iceParameters",
@@ -266,8 +268,12 @@ Result<json> RoomMedia::consume(const std::string& peerId, const json& data) {
   const std::string consumerId = newId();
   // Created paused: the client resumes once its consumer is set up, so the first packets (and
   // the keyframe asked for on resume) are not lost before the browser can decode them.
+  // A shared screen is what everyone looks at: its layers come first when bandwidth is short.
+  const uint8_t priority = producer->second.source == MediaSource::Screen ? 2 : 1;
   auto consumed = onRouter([&](Router& router) -> Result<media::router::ConsumerParameters> {
-    return router.consume(transportId, consumerId, producerId, *capabilities, true);
+    auto result = router.consume(transportId, consumerId, producerId, *capabilities, true);
+    if (result && priority != 1) (void)router.setConsumerPriority(consumerId, priority);
+    return result;
   });
   if (!consumed) return consumed.error();
   consumers_[consumerId] = ConsumerInfo{.peerId = peerId, .transportId = transportId};
@@ -312,36 +318,6 @@ Result<json> RoomMedia::requestKeyframe(const std::string& peerId, const std::st
   });
   if (!result) return result.error();
   return json::object();
-}
-
-Result<json> RoomMedia::stats(const std::string& peerId) {
-  std::vector<std::string> mine;
-  for (const auto& [id, owner] : transports_) {
-    if (owner == peerId) mine.push_back(id);
-  }
-  auto stats = worker_.invoke([&] {
-    std::vector<media::router::TransportStats> result;
-    if (Router* router = worker_.findRouter(routerId_)) {
-      for (auto& item : router->transportStats()) {
-        if (std::find(mine.begin(), mine.end(), item.id) != mine.end()) result.push_back(std::move(item));
-      }
-    }
-    return result;
-  });
-  json transports = json::array();
-  for (const auto& item : stats) {
-    transports.push_back({{"transportId", item.id},
-                          {"state", item.state},
-                          {"rtpReceived", item.counters.rtpReceived},
-                          {"rtpSent", item.counters.rtpSent},
-                          {"rtcpReceived", item.counters.rtcpReceived},
-                          {"rtcpSent", item.counters.rtcpSent},
-                          {"bytesReceived", item.counters.bytesReceived},
-                          {"bytesSent", item.counters.bytesSent},
-                          {"srtpFailures", item.counters.srtpFailures},
-                          {"availableOutgoingBitrate", item.availableOutgoingBitrate}});
-  }
-  return json{{"transports", transports}};
 }
 
 std::vector<ProducerInfo> RoomMedia::closePeer(const std::string& peerId) {

@@ -6,8 +6,9 @@
 // stderr. Every command gets exactly one answer, in order: {"ok": true, ...} or
 // {"ok": false, "error": "...", "field"?: "..."}. Unsolicited lines are events ({"event": ...}).
 //
-//   {"cmd":"connect","transport":<createTransport answer data>}
-//       Starts ICE (to the udp candidate on 127.0.0.1) and then DTLS as the client. Answers at
+//   {"cmd":"connect","transport":<createTransport answer data>,"protocol"?:"udp"|"tcp"}
+//       Starts ICE (to the udp candidate on 127.0.0.1; with "tcp", over ICE-TCP to the passive
+//       tcp candidate on 127.0.0.1, RFC 6544) and then DTLS as the client. Answers at
 //       once with {"ok":true,"dtlsParameters":{"role":"client","fingerprints":[{"algorithm":
 //       "sha-256","value":"AB:.."}]}} for connectTransport; the handshake needs the server to
 //       know that fingerprint, so call connectTransport without waiting. Later one event:

@@ -68,10 +68,12 @@ Result<const json*> arrayMember(const json& object, const char* key, const std::
   return &*it;
 }
 
-// The server's UDP candidate on 127.0.0.1 (tests run everything on loopback): its port.
-Result<uint16_t> loopbackUdpPort(const json& candidates) {
+// The server's `protocol` ("udp" or "tcp") candidate on 127.0.0.1 (tests run everything on
+// loopback): its port. A tcp one must be passive (RFC 6544 section 4.5): we connect to it.
+Result<uint16_t> loopbackPort(const json& candidates, const std::string& protocol) {
   for (const auto& candidate : candidates) {
-    if (!candidate.is_object() || optionalString(candidate, "protocol") != "udp") continue;
+    if (!candidate.is_object() || optionalString(candidate, "protocol") != protocol) continue;
+    if (protocol == "tcp" && optionalString(candidate, "tcpType") != "passive") continue;
     // mediasoup-client renamed "ip" to "address" in 3.7; the server sends both.
     const auto address = candidate.contains("address") ? optionalString(candidate, "address")
                                                        : optionalString(candidate, "ip");
@@ -81,7 +83,7 @@ Result<uint16_t> loopbackUdpPort(const json& candidates) {
       return static_cast<uint16_t>(port.get<int64_t>());
     }
   }
-  return invalid("no udp candidate on 127.0.0.1 with a valid port", "transport.iceCandidates");
+  return invalid("no " + protocol + " candidate on 127.0.0.1 with a valid port", "transport.iceCandidates");
 }
 
 bool sameMimeType(std::string_view a, std::string_view b) {
@@ -190,7 +192,9 @@ Result<json> MediaProbe::connect(const json& command) {
   if (!password) return password.error();
   auto candidates = arrayMember(**transport, "iceCandidates", "transport.iceCandidates");
   if (!candidates) return candidates.error();
-  auto port = loopbackUdpPort(**candidates);
+  const std::string protocol = optionalString(command, "protocol").value_or("udp");
+  if (protocol != "udp" && protocol != "tcp") return invalid("protocol must be \"udp\" or \"tcp\"", "protocol");
+  auto port = loopbackPort(**candidates, protocol);
   if (!port) return port.error();
   auto dtls = objectMember(**transport, "dtlsParameters", "transport.dtlsParameters");
   if (!dtls) return dtls.error();
@@ -203,12 +207,12 @@ Result<json> MediaProbe::connect(const json& command) {
   }
   if (!fingerprint) return invalid("no sha-256 fingerprint", "transport.dtlsParameters.fingerprints");
 
-  auto connected = client_->connect({.candidate = media::ice::makeIpv4Address(127, 0, 0, 1, *port),
-                                     .ice = {*ufrag, *password},
-                                     .fingerprint = *fingerprint});
+  auto candidate = media::ice::makeIpv4Address(127, 0, 0, 1, *port);
+  if (protocol == "tcp") candidate.protocol = media::ice::TransportProtocol::Tcp;
+  auto connected = client_->connect({.candidate = candidate, .ice = {*ufrag, *password}, .fingerprint = *fingerprint});
   if (!connected) return connected.error();
-  std::fprintf(stderr, "[probe] connecting %s -> 127.0.0.1:%u\n",
-               media::ice::formatTransportAddress(client_->localAddress()).c_str(), *port);
+  std::fprintf(stderr, "[probe] connecting %s -> %s\n", media::ice::formatTransportAddress(client_->localAddress()).c_str(),
+               media::ice::formatTransportAddress(candidate).c_str());
   // mediasoup-client answers the server's role "auto" with "client": we send the ClientHello.
   return json{{"dtlsParameters",
                {{"role", "client"},

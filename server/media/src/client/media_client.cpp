@@ -18,6 +18,8 @@ namespace {
 
 // Reads per poll() are bounded so timers still run under a flood.
 constexpr size_t kMaxBatchesPerPoll = 64;
+// Loopback or LAN: a TCP connect that takes longer has failed.
+constexpr std::chrono::milliseconds kTcpConnectTimeout{3000};
 
 }  // namespace
 
@@ -63,6 +65,11 @@ Result<void> MediaClient::connect(const RemoteTransportParameters& remote) {
   auto dtls = dtls::DtlsTransport::create(options_.certificate, dtls::DtlsRole::Client, *this, options_.dtls);
   if (!dtls) return dtls.error();
   if (auto set = (*dtls)->setRemoteFingerprint(remote.fingerprintAlgorithm, remote.fingerprint); !set) return set;
+  if (remote.candidate.protocol == ice::TransportProtocol::Tcp) {
+    auto tcp = ClientTcpConnection::connect(options_.localIp, remote.candidate, kTcpConnectTimeout);
+    if (!tcp) return tcp.error();
+    tcp_ = std::move(*tcp);
+  }
   dtls_ = std::move(*dtls);
   remote_ = remote.candidate;
   state_ = MediaClientState::Connecting;
@@ -94,25 +101,41 @@ size_t MediaClient::poll(std::chrono::milliseconds timeout) {
     const auto untilDeadline = std::chrono::ceil<std::chrono::milliseconds>(*deadline - now);
     wait = std::clamp(untilDeadline, std::chrono::milliseconds(0), wait);
   }
-  pollfd descriptor{.fd = socket_->fd(), .events = POLLIN, .revents = 0};
+  const short events = tcp_ && tcp_->hasPendingWrites() ? POLLIN | POLLOUT : POLLIN;
+  pollfd descriptor{.fd = fd(), .events = events, .revents = 0};
   size_t handled = 0;
-  if (::poll(&descriptor, 1, static_cast<int>(wait.count())) > 0) {
-    for (size_t batch = 0; batch < kMaxBatchesPerPoll; ++batch) {
-      const size_t count =
-          socket_->receiveBatch([this](std::span<uint8_t> datagram, const ice::TransportAddress& from,
-                                       int64_t arrivalNs) { handleDatagram(datagram, from, arrivalNs); });
-      handled += count;
-      if (count < ClientUdpSocket::kBatch) break;
-    }
-  }
+  if (::poll(&descriptor, 1, static_cast<int>(wait.count())) > 0) handled = receiveWaiting();
   runTimers(Clock::now());
   return handled;
+}
+
+size_t MediaClient::receiveWaiting() {
+  const auto handle = [this](std::span<uint8_t> datagram, const ice::TransportAddress& from, int64_t arrivalNs) {
+    handleDatagram(datagram, from, arrivalNs);
+  };
+  if (tcp_) {
+    tcp_->flush();
+    const size_t count = tcp_->receiveBatch(handle);
+    if (tcp_->closed()) fail("the ICE-TCP connection closed");
+    return count;
+  }
+  size_t handled = 0;
+  for (size_t batch = 0; batch < kMaxBatchesPerPoll; ++batch) {
+    const size_t count = socket_->receiveBatch(handle);
+    handled += count;
+    if (count < ClientUdpSocket::kBatch) break;
+  }
+  return handled;
+}
+
+bool MediaClient::sendToServer(std::span<const uint8_t> packet) {
+  return tcp_ ? tcp_->send(packet) : socket_->send(packet, remote_);
 }
 
 void MediaClient::runTimers(Clock::time_point now) {
   if (state_ == MediaClientState::New || state_ == MediaClientState::Failed) return;
   std::array<uint8_t, 256> check{};
-  if (const auto size = ice_.nextCheck(check, now)) socket_->send(std::span(check.data(), *size), remote_);
+  if (const auto size = ice_.nextCheck(check, now)) sendToServer(std::span(check.data(), *size));
   if (ice_.state() == IceAgentState::Failed && !ice_.everConnected()) {
     fail("ICE checks got no authenticated answer");
     return;
@@ -220,7 +243,7 @@ bool MediaClient::sendRtp(std::span<const uint8_t> packet) {
     return false;
   }
   ++stats_.rtpSent;
-  return socket_->send(std::span(sendBuffer_.data(), length), remote_);
+  return sendToServer(std::span(sendBuffer_.data(), length));
 }
 
 bool MediaClient::sendRtcp(std::span<const uint8_t> compound) {
@@ -239,7 +262,7 @@ bool MediaClient::sendRtcp(std::span<const uint8_t> compound) {
     return false;
   }
   ++stats_.rtcpSent;
-  return socket_->send(std::span(sendBuffer_.data(), length), remote_);
+  return sendToServer(std::span(sendBuffer_.data(), length));
 }
 
 bool MediaClient::sendNack(uint32_t senderSsrc, uint32_t mediaSsrc, std::span<const uint16_t> lost) {
@@ -266,7 +289,7 @@ void MediaClient::fail(std::string_view reason) {
   failure_ = std::string(reason);
 }
 
-void MediaClient::onDtlsSend(std::span<const uint8_t> datagram) { socket_->send(datagram, remote_); }
+void MediaClient::onDtlsSend(std::span<const uint8_t> datagram) { sendToServer(datagram); }
 
 void MediaClient::onDtlsConnected(srtp::SrtpProfile profile, const srtp::SrtpKeys& local,
                                   const srtp::SrtpKeys& remote) {

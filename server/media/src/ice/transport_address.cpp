@@ -33,10 +33,12 @@ size_t hashTransportAddress(const TransportAddress& address) {
   for (size_t i = 0; i < addressLength(address); ++i) mix(address.bytes[i]);
   mix(static_cast<uint8_t>(address.port >> 8));
   mix(static_cast<uint8_t>(address.port & 0xff));
+  mix(static_cast<uint8_t>(address.protocol));
   return static_cast<size_t>(hash);
 }
 
 bool transportAddressLess(const TransportAddress& a, const TransportAddress& b) {
+  if (a.protocol != b.protocol) return a.protocol < b.protocol;
   if (a.family != b.family) return a.family < b.family;
   const size_t length = addressLength(a);
   if (!std::equal(a.bytes.begin(), a.bytes.begin() + static_cast<std::ptrdiff_t>(length),
@@ -60,6 +62,7 @@ std::string formatTransportAddress(const TransportAddress& address) {
   out += text.data();
   out += v6 ? "]:" : ":";
   out += std::to_string(address.port);
+  if (address.protocol == stun::TransportProtocol::Tcp) out += "/tcp";
   return out;
 }
 

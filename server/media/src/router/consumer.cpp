@@ -82,20 +82,19 @@ void Consumer::setPreferredLayers(size_t spatial, std::optional<uint8_t> tempora
   if (vp8_ && temporal) vp8_->setTargetTemporalLayer(*temporal);
 }
 
-void Consumer::updateTargetLayer(const Producer& producer, uint32_t availableBitrate, Clock::time_point now) {
-  if (producerStreams_ == 1 || !active()) return;
-  int chosen = -1;
-  int lowestActive = -1;
-  for (size_t i = 0; i < producer.streamCount() && i <= preferredSpatial_; ++i) {
-    const auto& stream = producer.stream(i);
-    if (!stream.active(now)) continue;
-    if (lowestActive < 0) lowestActive = static_cast<int>(i);
-    if (availableBitrate == 0 || stream.bitrate <= availableBitrate) chosen = static_cast<int>(i);
-  }
-  if (chosen < 0) chosen = lowestActive;
-  if (chosen < 0 || chosen == targetStream_) return;
-  targetStream_ = chosen;
+void Consumer::setTargetLayer(int layer) {
+  if (!isSimulcast() || !active() || layer < 0 || layer == targetStream_) return;
+  targetStream_ = std::min(layer, static_cast<int>(producerStreams_) - 1);
   if (targetStream_ != currentStream_) requestKeyframe(static_cast<size_t>(targetStream_));
+}
+
+void Consumer::updateBitrate(Clock::time_point now) {
+  if (bitrateAt_ != Clock::time_point{} && now > bitrateAt_) {
+    const double seconds = std::chrono::duration<double>(now - bitrateAt_).count();
+    stats_.bitrate = static_cast<uint32_t>(static_cast<double>(stats_.bytesSent - bitrateBytes_) * 8 / seconds);
+  }
+  bitrateBytes_ = stats_.bytesSent;
+  bitrateAt_ = now;
 }
 
 bool Consumer::isKeyframe(std::span<const uint8_t> payload) const {
@@ -134,10 +133,18 @@ void Consumer::forward(const rtp::RtpPacketView& packet, size_t streamIndex, Clo
     sync(packet, now);
     layerSwitch = true;
   }
+  // Late packets (reordered, or repaired by a NACK to the publisher) take the place they had;
+  // those from before the last re-base have none.
+  const auto mapped = sequences_.map(packet.sequenceNumber());
+  if (!mapped) {
+    ++stats_.packetsDropped;
+    return;
+  }
 
   auto buffer = transport_.packetBuffer();
   const auto bytes = packet.bytes();
   if (bytes.size() + srtp::SrtpSession::kRtpTrailerRoom > buffer.size()) {
+    sequences_.drop(packet.sequenceNumber());
     ++stats_.packetsDropped;
     return;
   }
@@ -146,11 +153,11 @@ void Consumer::forward(const rtp::RtpPacketView& packet, size_t streamIndex, Clo
   if (!out) return;
   if (vp8_ && !vp8_->rewritePayload(out->payload(), layerSwitch)) {
     // A dropped temporal-layer packet must not leave a sequence gap the subscriber would NACK.
-    --sequenceOffset_;
+    sequences_.drop(packet.sequenceNumber());
     ++stats_.packetsDropped;
     return;
   }
-  const auto sequence = static_cast<uint16_t>(packet.sequenceNumber() + sequenceOffset_);
+  const uint16_t sequence = *mapped;
   const uint32_t timestamp = packet.timestamp() + timestampOffset_;
   out->setSsrc(ssrc_);
   out->setSequenceNumber(sequence);
@@ -174,7 +181,7 @@ void Consumer::forward(const rtp::RtpPacketView& packet, size_t streamIndex, Clo
 }
 
 void Consumer::sync(const rtp::RtpPacketView& packet, Clock::time_point now) {
-  sequenceOffset_ = static_cast<uint16_t>(lastSequence_ + 1 - packet.sequenceNumber());
+  sequences_.sync(packet.sequenceNumber(), static_cast<uint16_t>(lastSequence_ + 1));
   // Continue the timeline: the new run starts as much later as wall-clock time passed.
   const uint32_t elapsed = sentAny_ ? std::max<uint32_t>(unitsFor(now - lastSentAt_, clockRate_), 1) : 0;
   timestampOffset_ = lastTimestamp_ + elapsed - packet.timestamp();

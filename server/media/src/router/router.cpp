@@ -104,6 +104,16 @@ Result<void> Router::produce(const std::string& transportId, const std::string& 
   }
   if (producers_.contains(producerId)) return makeError(ErrorCode::Conflict, "producer id in use");
   if (auto valid = ortc::validateProducerRtpParameters(kind, rtpParameters); !valid) return valid.error();
+  if (limits_.maxProducerBitrate != 0) {
+    uint64_t asked = 0;
+    for (const auto& encoding : rtpParameters.encodings) asked += encoding.maxBitrate.value_or(0);
+    if (asked > limits_.maxProducerBitrate) {
+      return makeError(ErrorCode::ValidationFailed,
+                       "the encodings ask for " + std::to_string(asked) + " bit/s in total; this server allows " +
+                           std::to_string(limits_.maxProducerBitrate) + " bit/s per producer",
+                       "rtpParameters.encodings");
+    }
+  }
   // Two producers of one transport must not claim one SSRC or MID: packets could not be routed.
   for (const auto& encoding : rtpParameters.encodings) {
     if (encoding.ssrc && entry.producerStreams.contains(*encoding.ssrc)) {
@@ -128,6 +138,8 @@ Result<void> Router::produce(const std::string& transportId, const std::string& 
   for (size_t i = 0; i < producerEntry->producer->streamCount(); ++i) {
     const uint32_t ssrc = producerEntry->producer->stream(i).ssrc;
     if (ssrc != 0) entry.producerStreams[ssrc] = {producerEntry.get(), i};
+    const uint32_t rtxSsrc = producerEntry->producer->stream(i).rtxSsrc;
+    if (rtxSsrc != 0) entry.producerRtxStreams[rtxSsrc] = {producerEntry.get(), i};
   }
   entry.producers.push_back(producerEntry.get());
   producers_.emplace(producerId, std::move(producerEntry));
@@ -143,8 +155,10 @@ void Router::removeProducer(const std::string& producerId) {
   std::vector<std::string> consumerIds;
   for (auto* consumer : entry.consumers) consumerIds.push_back(consumer->id());
   for (const auto& id : consumerIds) removeConsumer(id, true);
-  auto& streams = entry.transport->producerStreams;
-  std::erase_if(streams, [&entry](const auto& item) { return item.second.first == &entry; });
+  for (auto* streams : {&entry.transport->producerStreams, &entry.transport->producerRtxStreams}) {
+    std::erase_if(*streams, [&entry](const auto& item) { return item.second.first == &entry; });
+  }
+  retireCounters(*entry.producer);
   std::erase(entry.transport->producers, &entry);
   speakers_.remove(entry.producer.get());
   producers_.erase(it);
@@ -256,8 +270,8 @@ Result<ConsumerParameters> Router::consume(const std::string& transportId, const
                             .producerPaused = producer.paused()};
   producerEntry.consumers.push_back(consumer.get());
   transportEntry.consumers.push_back(consumer.get());
-  consumer->updateTargetLayer(producer, transportEntry.availableBitrate, now);
   consumers_.emplace(consumerId, std::move(consumer));
+  allocateLayers(transportEntry, now);
   return result;
 }
 
@@ -284,6 +298,7 @@ Result<void> Router::setConsumerPaused(const std::string& consumerId, bool pause
   const auto it = consumers_.find(consumerId);
   if (it == consumers_.end()) return makeError(ErrorCode::NotFound, "no such consumer", "consumerId");
   it->second->setPaused(paused);
+  if (auto* entry = entryOf(it->second->transport()); entry && !paused) allocateLayers(*entry, Clock::now());
   return {};
 }
 
@@ -292,10 +307,15 @@ Result<void> Router::setPreferredLayers(const std::string& consumerId, size_t sp
   if (it == consumers_.end()) return makeError(ErrorCode::NotFound, "no such consumer", "consumerId");
   Consumer& consumer = *it->second;
   consumer.setPreferredLayers(spatial, temporal);
-  if (auto producer = producers_.find(consumer.producerId()); producer != producers_.end()) {
-    const auto* entry = entryOf(consumer.transport());
-    consumer.updateTargetLayer(*producer->second->producer, entry ? entry->availableBitrate : 0, Clock::now());
-  }
+  if (auto* entry = entryOf(consumer.transport())) allocateLayers(*entry, Clock::now());
+  return {};
+}
+
+Result<void> Router::setConsumerPriority(const std::string& consumerId, uint8_t priority) {
+  const auto it = consumers_.find(consumerId);
+  if (it == consumers_.end()) return makeError(ErrorCode::NotFound, "no such consumer", "consumerId");
+  it->second->setPriority(priority);
+  if (auto* entry = entryOf(it->second->transport())) allocateLayers(*entry, Clock::now());
   return {};
 }
 
@@ -327,7 +347,8 @@ std::vector<TransportStats> Router::transportStats() const {
     stats.push_back({.id = id,
                      .state = std::string(transport::transportStateName(entry->transport->state())),
                      .counters = entry->transport->stats(),
-                     .availableOutgoingBitrate = entry->availableBitrate});
+                     .availableOutgoingBitrate = entry->availableBitrate,
+                     .maxIncomingBitrate = entry->maxIncomingBitrate});
   }
   return stats;
 }

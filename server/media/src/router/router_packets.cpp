@@ -1,6 +1,8 @@
 // Router: the packet path (RTP fan-out, RTCP feedback) and the periodic work. Control methods
 // are in router.cpp.
+#include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "fluxmeet/media/router/router.hpp"
 #include "fluxmeet/media/rtcp/feedback.hpp"
@@ -42,20 +44,68 @@ std::optional<std::pair<Router::ProducerEntry*, size_t>> Router::matchProducer(T
   return std::nullopt;
 }
 
+std::optional<std::pair<Router::ProducerEntry*, size_t>> Router::matchRtxProducer(TransportEntry& entry,
+                                                                                rtp::RtpPacketView& packet) {
+  if (const auto it = entry.producerRtxStreams.find(packet.ssrc()); it != entry.producerRtxStreams.end()) {
+    return it->second;
+  }
+  // First RTX packet of a rid-signalled encoding: its repaired-rid names the encoding (RFC 8852).
+  for (auto* producerEntry : entry.producers) {
+    Producer& producer = *producerEntry->producer;
+    if (producer.midExtensionId() != 0 && producer.mid()) {
+      const auto mid = packet.findExtension(producer.midExtensionId());
+      if (!mid || std::string_view(reinterpret_cast<const char*>(mid->data()), mid->size()) != *producer.mid()) {
+        continue;
+      }
+    }
+    if (const auto stream = producer.matchRtxStream(packet)) {
+      entry.producerRtxStreams[packet.ssrc()] = {producerEntry, *stream};
+      return std::pair{producerEntry, *stream};
+    }
+  }
+  return std::nullopt;
+}
+
 void Router::onTransportRtp(transport::WebRtcTransport& transport, rtp::RtpPacketView& packet, Clock::time_point now) {
   auto* entry = entryOf(transport);
   if (!entry) return;
-  const auto match = matchProducer(*entry, packet);
-  if (!match) return;  // RTX probes and unknown SSRCs: counted by the transport, dropped
-  auto [producerEntry, streamIndex] = *match;
-  Producer& producer = *producerEntry->producer;
-  if (!producer.receive(packet, streamIndex, now) || producer.paused()) return;
-  if (const uint8_t id = producer.audioLevelExtensionId(); id != 0) {
+  if (const auto match = matchProducer(*entry, packet)) {
+    forwardRtp(*match->first, match->second, packet, false, now);
+    return;
+  }
+  // A repair we asked for (RFC 4588): unwrapped in place, then handled like the original.
+  const auto rtx = matchRtxProducer(*entry, packet);
+  if (!rtx) return;  // unknown SSRCs: counted by the transport, dropped
+  auto [producerEntry, streamIndex] = *rtx;
+  auto original = producerEntry->producer->unwrapRtx(packet, streamIndex);
+  if (!original) return;  // padding-only bandwidth probes
+  ++producerEntry->producer->stream(streamIndex).rtxPackets;
+  forwardRtp(*producerEntry, streamIndex, *original, true, now);
+}
+
+void Router::forwardRtp(ProducerEntry& producerEntry, size_t streamIndex, rtp::RtpPacketView& packet, bool repaired,
+                        Clock::time_point now) {
+  Producer& producer = *producerEntry.producer;
+  switch (producer.trackSequence(streamIndex, packet.sequenceNumber(), now)) {
+    case NackGenerator::Arrival::Duplicate:
+      return;  // each sequence number reaches the consumers once
+    case NackGenerator::Arrival::Reset:
+      sendKeyframeRequest(producerEntry, streamIndex, now);  // the hole is too big to repair
+      break;
+    case NackGenerator::Arrival::Repaired:
+      repaired = true;
+      ++counters_.repairedPackets;
+      break;
+    default:
+      break;
+  }
+  if (!producer.receive(packet, streamIndex, now, repaired) || producer.paused()) return;
+  if (const uint8_t id = producer.audioLevelExtensionId(); id != 0 && !repaired) {
     if (const auto level = packet.findExtension(id); level && !level->empty()) speakers_.addLevel(&producer, (*level)[0]);
   }
-  for (Consumer* consumer : producerEntry->consumers) consumer->forward(packet, streamIndex, now);
-  for (const auto& tap : producerEntry->taps) {
-    if (streamIndex == tap.layer.value_or(producerEntry->tapStream)) tap.tap->onRtp(packet, arrivalNs(now));
+  for (Consumer* consumer : producerEntry.consumers) consumer->forward(packet, streamIndex, now);
+  for (const auto& tap : producerEntry.taps) {
+    if (streamIndex == tap.layer.value_or(producerEntry.tapStream)) tap.tap->onRtp(packet, arrivalNs(now));
   }
 }
 
@@ -105,7 +155,10 @@ void Router::handleFeedback(TransportEntry& entry, const rtcp::RtcpPacket& packe
   if (packet.packetType == rtcp::packet_type::kRtpFeedback && packet.count == rtcp::fmt::kNack) {
     if (auto nack = rtcp::NackView::parse(packet)) {
       if (auto* consumer = consumerBySsrc(nack->mediaSsrc()); consumer && &consumer->transport() == entry.transport.get()) {
+        const uint64_t before = consumer->stats().packetsRetransmitted;
         consumer->receiveNack(*nack);
+        ++counters_.nacksReceived;
+        counters_.retransmittedPackets += consumer->stats().packetsRetransmitted - before;
       }
     }
     return;
@@ -125,7 +178,10 @@ void Router::handleFeedback(TransportEntry& entry, const rtcp::RtcpPacket& packe
       }
     }
   } else if (packet.count == rtcp::fmt::kApplicationLayer) {
-    if (auto remb = rtcp::RembView::parse(packet)) entry.availableBitrate = static_cast<uint32_t>(remb->bitrateBps());
+    if (auto remb = rtcp::RembView::parse(packet)) {
+      entry.availableBitrate = static_cast<uint32_t>(std::min<uint64_t>(remb->bitrateBps(), UINT32_MAX));
+      allocateLayers(entry, Clock::now());
+    }
   }
 }
 
@@ -146,13 +202,20 @@ void Router::sendKeyframeRequest(ProducerEntry& producerEntry, size_t streamInde
   if (mediaSsrc == 0 || !producer.allowKeyframeRequest(streamIndex, now)) return;
   auto& transport = *producerEntry.transport->transport;
   auto buffer = transport.packetBuffer();
-  if (auto size = rtcp::writePli(buffer, producerEntry.transport->rtcpSsrc, mediaSsrc)) transport.sendRtcp(buffer, *size);
+  if (auto size = rtcp::writePli(buffer, producerEntry.transport->rtcpSsrc, mediaSsrc)) {
+    transport.sendRtcp(buffer, *size);
+    ++producer.stream(streamIndex).keyframeRequests;
+    ++counters_.keyframeRequests;
+  }
 }
 
 void Router::onTimer(Clock::time_point now) {
   for (const auto& id : closing_) removeTransport(id, false, {});
   closing_.clear();
-  for (auto& [id, entry] : transports_) entry->transport->onTimer(now);
+  for (auto& [id, entry] : transports_) {
+    entry->transport->onTimer(now);
+    sendNacks(*entry, now);
+  }
   if (now - lastSpeakerCheck_ >= kSpeakerInterval) {
     lastSpeakerCheck_ = now;
     if (const auto* speaker = static_cast<const Producer*>(speakers_.evaluate())) {
@@ -161,13 +224,7 @@ void Router::onTimer(Clock::time_point now) {
     for (auto& [id, producer] : producers_) {
       if (!producer->taps.empty()) updateTapStream(*producer, now);
     }
-    for (auto& [id, consumer] : consumers_) {
-      const auto producer = producers_.find(consumer->producerId());
-      const auto* entry = entryOf(consumer->transport());
-      if (producer != producers_.end() && entry) {
-        consumer->updateTargetLayer(*producer->second->producer, entry->availableBitrate, now);
-      }
-    }
+    for (auto& [id, entry] : transports_) allocateLayers(*entry, now);
   }
   if (now - lastReports_ >= kReportInterval) {
     lastReports_ = now;
@@ -209,7 +266,9 @@ void Router::sendReports(Clock::time_point now) {
         transport.sendRtcp(buffer, *size);
       }
     }
+    sendRemb(*entry);
     for (auto* consumer : entry->consumers) {
+      consumer->updateBitrate(now);
       const auto producer = producers_.find(consumer->producerId());
       if (producer == producers_.end()) continue;
       const auto info = consumer->senderInfo(*producer->second->producer, now);

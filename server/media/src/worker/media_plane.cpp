@@ -41,8 +41,12 @@ Result<std::unique_ptr<MediaPlane>> MediaPlane::start(MediaPlaneOptions options,
   const unsigned count = std::max(options.workers, 1U);
   for (unsigned i = 0; i < count; ++i) {
     const uint16_t port = options.firstPort == 0 ? 0 : static_cast<uint16_t>(options.firstPort + i);
+    std::optional<uint16_t> tcpPort;
+    if (options.firstTcpPort) tcpPort = *options.firstTcpPort == 0 ? 0 : static_cast<uint16_t>(*options.firstTcpPort + i);
     auto worker = std::make_unique<MediaWorker>(
-        MediaWorkerOptions{.index = i, .listenIp = options.listenIp, .port = port}, *certificate, listener);
+        MediaWorkerOptions{
+            .index = i, .listenIp = options.listenIp, .port = port, .tcpPort = tcpPort, .routerLimits = options.routerLimits},
+        *certificate, listener);
     if (auto started = worker->start(); !started) return started.error();
     plane->workers_.push_back(std::move(worker));
   }
@@ -80,6 +84,24 @@ std::vector<IceCandidate> MediaPlane::candidates(size_t workerIndex) const {
                       .port = port,
                       .type = "host"});
     localPreference -= 1;
+  }
+  const uint16_t tcpPort = workers_[workerIndex]->tcpPort();
+  if (tcpPort == 0) return result;
+  // RFC 6544 section 4.2: local preference = (2^13) * direction-pref + other-pref, passive
+  // direction-pref 4 for a host candidate. (4 << 13) + 8191 = 40959 stays below every UDP local
+  // preference above, so each TCP candidate ranks under all UDP ones.
+  uint32_t otherPreference = 8191;
+  size_t tcpIndex = 0;
+  for (const auto& address : addresses_) {
+    const uint32_t tcpLocalPreference = (4U << 13) | otherPreference;
+    result.push_back({.foundation = "tcp" + std::to_string(tcpIndex++),
+                      .priority = (126U << 24) | (tcpLocalPreference << 8) | 255U,
+                      .address = address,
+                      .protocol = "tcp",
+                      .port = tcpPort,
+                      .type = "host",
+                      .tcpType = "passive"});
+    otherPreference -= 1;
   }
   return result;
 }

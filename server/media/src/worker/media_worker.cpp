@@ -28,6 +28,12 @@ Result<void> MediaWorker::start() {
   if (!socket) return socket.error();
   socket_ = std::move(*socket);
   port_ = socket_->localPort();
+  if (options_.tcpPort) {
+    auto tcp = IceTcpServer::open(io_, options_.listenIp, *options_.tcpPort, *this);
+    if (!tcp) return tcp.error();
+    tcp_ = std::move(*tcp);
+  }
+  sink_ = std::make_unique<WorkerSink>(*socket_, tcp_.get());
   // A duplicate of the descriptor, so asio may close its copy without closing the socket.
   readable_ = std::make_unique<boost::asio::posix::stream_descriptor>(io_, ::dup(socket_->fd()));
   waitForPackets();
@@ -36,6 +42,7 @@ Result<void> MediaWorker::start() {
     io_.run();
     // Routers (and their DTLS/SRTP state) die on the thread that used them.
     routers_.clear();
+    if (tcp_) tcp_->closeAll();
   });
   return {};
 }
@@ -63,7 +70,21 @@ void MediaWorker::onReadable() {
         [this, now](std::span<uint8_t> datagram, const ice::TransportAddress& from) { onDatagram(datagram, from, now); });
     if (count < UdpSocket::kBatch) break;
   }
-  socket_->flush();
+  sink_->flush();
+}
+
+void MediaWorker::onTcpFrame(std::span<uint8_t> frame, const ice::TransportAddress& from,
+                             transport::Clock::time_point now) {
+  // RFC 6544 section 3: the framed packets are the same STUN/DTLS/RTP/RTCP a datagram carries.
+  onDatagram(frame, from, now);
+}
+
+void MediaWorker::onTcpReadDone() { sink_->flush(); }
+
+void MediaWorker::onTcpConnectionClosed(const ice::TransportAddress& peer) {
+  // The tuple ends with its connection; the transport sends to it in vain (counted) until the
+  // browser nominates another pair or consent expires.
+  byTuple_.erase(peer);
 }
 
 void MediaWorker::onDatagram(std::span<uint8_t> datagram, const ice::TransportAddress& from,
@@ -116,9 +137,10 @@ void MediaWorker::scheduleTick() {
     if (error) return;
     const auto now = transport::Clock::now();
     for (auto& [id, router] : routers_) router->onTimer(now);
-    socket_->flush();
+    sink_->flush();
     if (now - lastPublish_ >= std::chrono::seconds(1)) {
       lastPublish_ = now;
+      if (tcp_) tcp_->sweep(now, [this](const ice::TransportAddress& peer) { return byTuple_.contains(peer); });
       publishStats();
     }
     scheduleTick();
@@ -127,8 +149,9 @@ void MediaWorker::scheduleTick() {
 
 Result<router::Router*> MediaWorker::createRouter(const std::string& routerId, const ortc::RtpCapabilities& capabilities) {
   if (routers_.contains(routerId)) return makeError(ErrorCode::Conflict, "router exists");
-  auto router = std::make_unique<router::Router>(routerId, capabilities, listener_, *socket_,
-                                                 static_cast<transport::TransportRegistry&>(*this), certificate_);
+  auto router = std::make_unique<router::Router>(routerId, capabilities, listener_, *sink_,
+                                                 static_cast<transport::TransportRegistry&>(*this), certificate_,
+                                                 options_.routerLimits);
   auto* raw = router.get();
   routers_.emplace(routerId, std::move(router));
   return raw;
@@ -140,13 +163,15 @@ router::Router* MediaWorker::findRouter(const std::string& routerId) {
 }
 
 void MediaWorker::closeRouter(const std::string& routerId) {
+  if (const auto it = routers_.find(routerId); it != routers_.end()) closedRouterLoss_ += it->second->counters();
   routers_.erase(routerId);
-  socket_->flush();
+  sink_->flush();
 }
 
 MediaWorkerStats MediaWorker::stats() const {
   MediaWorkerStats stats;
   stats.socket = socket_->stats();
+  if (tcp_) stats.tcp = tcp_->stats();
   stats.unknownStun = unknownStun_;
   stats.unknownTuple = unknownTuple_;
   stats.unclassified = unclassified_;
@@ -156,12 +181,20 @@ MediaWorkerStats MediaWorker::stats() const {
     stats.producers += router->producerCount();
     stats.consumers += router->consumerCount();
   }
+  stats.loss = closedRouterLoss_;
+  for (const auto& [id, router] : routers_) stats.loss += router->counters();
   return stats;
 }
 
 void MediaWorker::publishStats() {
   const auto current = stats();
   const auto relaxed = std::memory_order_relaxed;
+  publishedLoss_.nacksSent.store(current.loss.nacksSent, relaxed);
+  publishedLoss_.nacksReceived.store(current.loss.nacksReceived, relaxed);
+  publishedLoss_.retransmittedPackets.store(current.loss.retransmittedPackets, relaxed);
+  publishedLoss_.repairedPackets.store(current.loss.repairedPackets, relaxed);
+  publishedLoss_.keyframeRequests.store(current.loss.keyframeRequests, relaxed);
+  publishedLoss_.packetsLost.store(current.loss.packetsLost, relaxed);
   published_.datagramsReceived.store(current.socket.datagramsReceived, relaxed);
   published_.datagramsSent.store(current.socket.datagramsSent, relaxed);
   published_.bytesReceived.store(current.socket.bytesReceived, relaxed);
@@ -172,6 +205,19 @@ void MediaWorker::publishStats() {
   published_.transports.store(current.transports, relaxed);
   published_.producers.store(current.producers, relaxed);
   published_.consumers.store(current.consumers, relaxed);
+  published_.tcpConnections.store(current.tcp.connections, relaxed);
+  published_.tcpFramingErrors.store(current.tcp.framingErrors, relaxed);
+  published_.tcpSendDrops.store(current.tcp.sendDrops, relaxed);
+}
+
+router::RouterCounters MediaWorker::publishedLossCounters() const {
+  const auto relaxed = std::memory_order_relaxed;
+  return {.nacksSent = publishedLoss_.nacksSent.load(relaxed),
+          .nacksReceived = publishedLoss_.nacksReceived.load(relaxed),
+          .retransmittedPackets = publishedLoss_.retransmittedPackets.load(relaxed),
+          .repairedPackets = publishedLoss_.repairedPackets.load(relaxed),
+          .keyframeRequests = publishedLoss_.keyframeRequests.load(relaxed),
+          .packetsLost = publishedLoss_.packetsLost.load(relaxed)};
 }
 
 MediaWorker::PublishedStats MediaWorker::publishedStats() const {
@@ -185,7 +231,10 @@ MediaWorker::PublishedStats MediaWorker::publishedStats() const {
           .routers = published_.routers.load(relaxed),
           .transports = published_.transports.load(relaxed),
           .producers = published_.producers.load(relaxed),
-          .consumers = published_.consumers.load(relaxed)};
+          .consumers = published_.consumers.load(relaxed),
+          .tcpConnections = published_.tcpConnections.load(relaxed),
+          .tcpFramingErrors = published_.tcpFramingErrors.load(relaxed),
+          .tcpSendDrops = published_.tcpSendDrops.load(relaxed)};
 }
 
 void MediaWorker::registerUfrag(std::string_view ufrag, transport::WebRtcTransport& transport) {
@@ -200,7 +249,16 @@ void MediaWorker::registerTuple(const ice::TransportAddress& tuple, transport::W
 
 void MediaWorker::unregisterTransport(transport::WebRtcTransport& transport) {
   std::erase_if(byUfrag_, [&transport](const auto& item) { return item.second == &transport; });
-  std::erase_if(byTuple_, [&transport](const auto& item) { return item.second == &transport; });
+  closingTcp_.clear();
+  std::erase_if(byTuple_, [this, &transport](const auto& item) {
+    if (item.second != &transport) return false;
+    if (item.first.protocol == ice::TransportProtocol::Tcp) closingTcp_.push_back(item.first);
+    return true;
+  });
+  // A closed transport's ICE-TCP connections go with it (after its DTLS close_notify).
+  if (tcp_) {
+    for (const auto& peer : closingTcp_) tcp_->close(peer);
+  }
 }
 
 }  // namespace fluxmeet::media::worker

@@ -6,6 +6,8 @@
 // server's certificate fingerprint (RFC 5763 section 5), and SRTP/SRTCP in each direction with
 // the keys DTLS-SRTP exports (RFC 5764 section 4.2). One client is one WebRtcTransport's peer,
 // bundled (RFC 8843): any number of SSRCs, RTP and RTCP on the one 5-tuple (RFC 5761).
+// Given a TCP candidate (protocol Tcp) it connects over ICE-TCP instead, as the active side
+// (RFC 6544; ClientTcpConnection frames every packet, RFC 4571), and the UDP socket stays idle.
 //
 //   create() -> connect(server's ICE/DTLS parameters) -> poll() until connected()
 //   -> sendRtp()/sendRtcp() plain packets (protected here); received RTP/RTCP arrive decrypted
@@ -28,6 +30,7 @@
 #include <string>
 
 #include "fluxmeet/common/result.hpp"
+#include "fluxmeet/media/client/client_tcp_connection.hpp"
 #include "fluxmeet/media/client/client_udp_socket.hpp"
 #include "fluxmeet/media/client/ice_controlling_agent.hpp"
 #include "fluxmeet/media/dtls/dtls_certificate.hpp"
@@ -52,7 +55,7 @@ struct MediaClientOptions {
 // What signaling tells a browser about the server's transport (mediasoup's
 // createWebRtcTransport answer): its candidate, ICE credentials and DTLS fingerprint.
 struct RemoteTransportParameters {
-  ice::TransportAddress candidate;
+  ice::TransportAddress candidate;  // protocol Tcp: connect over ICE-TCP
   ice::IceCredentials ice;
   std::string fingerprintAlgorithm = "sha-256";
   std::string fingerprint;  // "AB:CD:..." of the server's certificate
@@ -94,8 +97,13 @@ class MediaClient final : private dtls::DtlsTransport::Listener {
   // For the server's connectTransport(): our role is "client" (we send the ClientHello).
   const std::string& fingerprintSha256() const { return options_.certificate->fingerprintSha256(); }
   const ice::IceCredentials& localIceCredentials() const { return ice_.localCredentials(); }
-  const ice::TransportAddress& localAddress() const { return socket_->localAddress(); }
-  int fd() const { return socket_->fd(); }
+  const ice::TransportAddress& localAddress() const { return tcp_ ? tcp_->localAddress() : socket_->localAddress(); }
+  // What to poll: the ICE-TCP connection once connect() made one (-1 once it ended, so a poll
+  // loop sleeps instead of spinning on its end of file), else the UDP socket.
+  int fd() const {
+    if (tcp_) return tcp_->closed() ? -1 : tcp_->fd();
+    return socket_->fd();
+  }
 
   // Starts ICE checks towards the server; DTLS begins once a check succeeds. Fails on a second
   // call or an unusable fingerprint.
@@ -115,7 +123,7 @@ class MediaClient final : private dtls::DtlsTransport::Listener {
   dtls::DtlsState dtlsState() const { return dtls_ ? dtls_->state() : dtls::DtlsState::New; }
   std::optional<srtp::SrtpProfile> srtpProfile() const;
   const MediaClientStats& stats() const { return stats_; }
-  const ClientUdpSocketStats& socketStats() const { return socket_->stats(); }
+  const ClientUdpSocketStats& socketStats() const { return tcp_ ? tcp_->stats() : socket_->stats(); }
 
   void setRtpHandler(RtpHandler handler) { rtpHandler_ = std::move(handler); }
   void setRtcpHandler(RtcpHandler handler) { rtcpHandler_ = std::move(handler); }
@@ -142,6 +150,9 @@ class MediaClient final : private dtls::DtlsTransport::Listener {
   void runTimers(Clock::time_point now);
   std::optional<Clock::time_point> nextDeadline(Clock::time_point now) const;
   void fail(std::string_view reason);
+  // To the server over whichever of UDP or ICE-TCP connect() chose.
+  bool sendToServer(std::span<const uint8_t> packet);
+  size_t receiveWaiting();
 
   // dtls::DtlsTransport::Listener
   void onDtlsSend(std::span<const uint8_t> datagram) override;
@@ -151,6 +162,7 @@ class MediaClient final : private dtls::DtlsTransport::Listener {
 
   MediaClientOptions options_;
   std::unique_ptr<ClientUdpSocket> socket_;
+  std::unique_ptr<ClientTcpConnection> tcp_;  // set by connect() to a TCP candidate
   IceControllingAgent ice_;
   std::unique_ptr<dtls::DtlsTransport> dtls_;
   std::unique_ptr<srtp::SrtpSession> srtpIn_;

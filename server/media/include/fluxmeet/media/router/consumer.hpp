@@ -19,6 +19,7 @@
 #include "fluxmeet/media/ortc/ortc.hpp"
 #include "fluxmeet/media/router/producer.hpp"
 #include "fluxmeet/media/router/retransmission_buffer.hpp"
+#include "fluxmeet/media/router/sequence_rewriter.hpp"
 #include "fluxmeet/media/rtcp/feedback.hpp"
 #include "fluxmeet/media/rtcp/sender_report.hpp"
 #include "fluxmeet/media/rtp/extension_id_map.hpp"
@@ -35,6 +36,7 @@ struct ConsumerStats {
   uint64_t keyframeRequests = 0;    // PLI/FIR from the subscriber, and our own on switches
   uint8_t fractionLost = 0;         // from the subscriber's last receiver report
   double roundTripMs = 0;
+  uint32_t bitrate = 0;             // bits/s sent over the last report interval
 };
 
 class Consumer {
@@ -76,9 +78,15 @@ class Consumer {
   int currentSpatialLayer() const { return currentStream_; }
   // The encoding the consumer is switching to (or forwarding).
   int targetSpatialLayer() const { return targetStream_; }
-  // Re-evaluates the target from the preferred layer, the producer's active encodings and the
-  // subscriber's bandwidth estimate (bits/s, 0 = unknown). Asks for a keyframe on a change.
-  void updateTargetLayer(const Producer& producer, uint32_t availableBitrate, Clock::time_point now);
+  bool isSimulcast() const { return producerStreams_ > 1; }
+  // Simulcast: forward encoding `layer` from its next keyframe on (asked for at once); -1 or the
+  // present target change nothing. The router decides with its LayerAllocator.
+  void setTargetLayer(int layer);
+  // Order in the transport's layer allocation: higher first (screen share, pinned tiles).
+  uint8_t priority() const { return priority_; }
+  void setPriority(uint8_t priority) { priority_ = priority; }
+  // Bits per second sent since the last call (the router calls it once per report interval).
+  void updateBitrate(Clock::time_point now);
 
   // One packet of the producer (router ids and payload types) from encoding `streamIndex`.
   void forward(const rtp::RtpPacketView& packet, size_t streamIndex, Clock::time_point now);
@@ -115,12 +123,15 @@ class Consumer {
   bool paused_ = false;
   bool producerPaused_ = false;
   size_t preferredSpatial_ = 0;
+  uint8_t priority_ = 1;
+  uint64_t bitrateBytes_ = 0;  // bytesSent at the last updateBitrate
+  Clock::time_point bitrateAt_{};
   std::optional<uint8_t> preferredTemporal_;
   int currentStream_ = -1;
   int targetStream_ = -1;
   bool syncRequired_ = true;     // next forwarded packet starts a new run: re-base offsets
 
-  uint16_t sequenceOffset_ = 0;  // output = source + offset (mod 2^16)
+  SequenceRewriter sequences_;   // source -> output sequence numbers
   uint32_t timestampOffset_ = 0;
   uint16_t lastSequence_ = 0;    // last output values
   uint32_t lastTimestamp_ = 0;

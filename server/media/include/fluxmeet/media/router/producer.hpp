@@ -9,11 +9,13 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "fluxmeet/media/ortc/ortc.hpp"
+#include "fluxmeet/media/router/nack_generator.hpp"
 #include "fluxmeet/media/rtcp/report_block.hpp"
 #include "fluxmeet/media/rtp/extension_id_map.hpp"
 #include "fluxmeet/media/rtp/rtp_packet.hpp"
@@ -28,6 +30,7 @@ struct ProducerStream {
   uint32_t ssrc = 0;           // 0 until learned from the first packet carrying its rid
   std::optional<std::string> rid;
   uint32_t mappedSsrc = 0;     // the SSRC consumers see in the consumable parameters
+  uint32_t rtxSsrc = 0;        // RFC 4588 repair stream, signalled or learned by repaired-rid
   uint32_t clockRate = 90000;
   // Statistics (RFC 3550 appendix A.3).
   uint64_t packets = 0;
@@ -50,6 +53,10 @@ struct ProducerStream {
   uint64_t windowBytes = 0;
   Clock::time_point windowStart{};
   uint32_t bitrate = 0;        // bits per second
+  // Loss repair towards the publisher (video with "nack" feedback only; null otherwise).
+  std::unique_ptr<NackGenerator> nack;
+  uint64_t keyframeRequests = 0;  // PLIs we sent for this encoding
+  uint64_t rtxPackets = 0;        // repairs that came as RTX
 
   bool active(Clock::time_point now) const {
     return packets > 0 && now - lastPacketAt < std::chrono::milliseconds(1500);
@@ -83,9 +90,20 @@ class Producer {
   const std::optional<std::string>& mid() const { return rtpParameters_.mid; }
   uint8_t midExtensionId() const { return midExtensionId_; }
 
+  // An RTX packet (RFC 4588) of one of our encodings, by its RTX SSRC, else (first packet of a
+  // rid-signalled encoding) by its repaired-rid extension, whose SSRC is then remembered.
+  std::optional<size_t> matchRtxStream(const rtp::RtpPacketView& packet);
+  // Turns the RTX packet into the original in place (RFC 4588 section 4: the payload starts
+  // with the original sequence number): the header moves 2 bytes on over the OSN, and gets the
+  // encoding's SSRC and the original payload type. nullopt for padding-only probes.
+  std::optional<rtp::RtpPacketView> unwrapRtx(rtp::RtpPacketView& rtx, size_t streamIndex);
+  // The NACK generator's verdict on a packet's sequence number (InOrder when NACK is off).
+  NackGenerator::Arrival trackSequence(size_t streamIndex, uint16_t sequenceNumber, Clock::time_point now);
+
   // Accounts the packet and rewrites payload type and extension ids to the router's, in place.
   // False when the packet's payload type is not one of the producer's codecs (dropped).
-  bool receive(rtp::RtpPacketView& packet, size_t streamIndex, Clock::time_point now);
+  // Repaired packets do not feed the jitter estimate (their delay is the repair's).
+  bool receive(rtp::RtpPacketView& packet, size_t streamIndex, Clock::time_point now, bool repaired = false);
   void receiveSenderReport(uint32_t ssrc, uint64_t ntp, uint32_t rtpTimestamp, Clock::time_point now);
 
   // RFC 3550 section 6.4.1 report block for one stream (updates the "prior" counters).
@@ -107,9 +125,11 @@ class Producer {
   std::vector<ProducerStream> streams_;
   std::array<int16_t, 128> payloadTypeMap_{};  // producer PT -> router PT, -1 = not ours
   std::array<bool, 128> rtxPayloadTypes_{};
+  std::array<int16_t, 128> rtxAssociatedPayloadType_{};  // RTX PT -> original PT (apt), -1 = none
   rtp::ExtensionIdMap extensionIds_;           // producer id -> router id; others -> an unused id
   uint8_t midExtensionId_ = 0;                 // producer-side ids
   uint8_t ridExtensionId_ = 0;
+  uint8_t repairedRidExtensionId_ = 0;
   uint8_t audioLevelExtensionId_ = 0;          // router-side id (after mapping)
 };
 

@@ -20,6 +20,7 @@
 #include "fluxmeet/media/ortc/ortc.hpp"
 #include "fluxmeet/media/router/active_speaker.hpp"
 #include "fluxmeet/media/router/consumer.hpp"
+#include "fluxmeet/media/router/layer_allocator.hpp"
 #include "fluxmeet/media/router/producer.hpp"
 #include "fluxmeet/media/router/rtp_tap.hpp"
 #include "fluxmeet/media/transport/webrtc_transport.hpp"
@@ -45,6 +46,10 @@ struct RouterLimits {
   size_t maxTransports = 500;
   size_t maxProducersPerTransport = 8;
   size_t maxConsumersPerTransport = 500;
+  // Cap on what one producer may send, bits/s: produce() refuses encodings whose maxBitrate sum
+  // is above it, and REMB to each publisher says (video producers x cap + audio) so browsers
+  // keep under it (MEDIA_MAX_PRODUCER_BITRATE). 0 = no cap.
+  uint64_t maxProducerBitrate = 3'000'000;
 };
 
 struct TransportParameters {
@@ -67,6 +72,58 @@ struct TransportStats {
   std::string state;
   transport::WebRtcTransportStats counters;
   uint32_t availableOutgoingBitrate = 0;  // REMB from the subscriber, 0 = unknown
+  uint64_t maxIncomingBitrate = 0;        // what our REMB to the publisher allows, 0 = none sent
+};
+
+// One encoding of a producer as the SFU receives it.
+struct ProducerStreamStats {
+  uint32_t ssrc = 0;
+  std::optional<std::string> rid;
+  uint64_t packets = 0;             // repairs included
+  uint64_t bytes = 0;
+  uint32_t bitrate = 0;             // bits/s over the last second
+  int64_t packetsLost = 0;          // RFC 3550 cumulative: expected - received
+  double jitterMs = 0;
+  uint64_t nacksSent = 0;           // NACK messages to the publisher
+  uint64_t packetsRequested = 0;    // sequence numbers asked for (retries included)
+  uint64_t packetsRepaired = 0;     // asked for and received
+  uint64_t packetsUnrepaired = 0;   // given up on
+  uint64_t rtxPackets = 0;          // repairs that came as RTX
+  uint64_t keyframeRequests = 0;    // PLIs sent to the publisher
+  double nackRoundTripMs = 0;       // first NACK -> repair, smoothed
+};
+
+struct ProducerStats {
+  std::string id;
+  std::string transportId;
+  ortc::MediaKind kind = ortc::MediaKind::Audio;
+  bool paused = false;
+  std::vector<ProducerStreamStats> streams;
+};
+
+struct ConsumerStatsEntry {
+  std::string id;
+  std::string producerId;
+  std::string transportId;
+  ortc::MediaKind kind = ortc::MediaKind::Audio;
+  bool paused = false;
+  bool producerPaused = false;
+  int currentLayer = -1;
+  int targetLayer = -1;
+  size_t preferredLayer = 0;
+  uint8_t priority = 1;
+  ConsumerStats counters;
+};
+
+// Totals since the router was created, closed objects included (for /metrics).
+struct RouterCounters {
+  uint64_t nacksSent = 0;             // NACK messages to publishers
+  uint64_t nacksReceived = 0;         // NACK messages from subscribers
+  uint64_t retransmittedPackets = 0;  // packets resent to subscribers
+  uint64_t repairedPackets = 0;       // packets publishers resent on our NACK
+  uint64_t keyframeRequests = 0;      // PLIs sent to publishers
+  uint64_t packetsLost = 0;           // publisher packets never received (NACK gave up)
+  RouterCounters& operator+=(const RouterCounters& other);
 };
 
 class Router : private transport::WebRtcTransport::Listener, private Consumer::Listener {
@@ -98,6 +155,8 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
   void closeConsumer(const std::string& consumerId);
   Result<void> setConsumerPaused(const std::string& consumerId, bool paused);
   Result<void> setPreferredLayers(const std::string& consumerId, size_t spatial, std::optional<uint8_t> temporal);
+  // Higher priority consumers get their layers first when the subscriber's bandwidth is short.
+  Result<void> setConsumerPriority(const std::string& consumerId, uint8_t priority);
   Result<void> requestConsumerKeyframe(const std::string& consumerId);
 
   // Taps (rtp_tap.hpp): `tap` reads the producer's packets until detached or the producer closes.
@@ -115,6 +174,9 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
   void onTimer(Clock::time_point now);
 
   std::vector<TransportStats> transportStats() const;
+  std::vector<ProducerStats> producerStats() const;
+  std::vector<ConsumerStatsEntry> consumerStats() const;
+  RouterCounters counters() const;
   size_t transportCount() const { return transports_.size(); }
   size_t producerCount() const { return producers_.size(); }
   size_t consumerCount() const { return consumers_.size(); }
@@ -139,9 +201,11 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
     std::vector<ProducerEntry*> producers;
     std::vector<Consumer*> consumers;
     std::unordered_map<uint32_t, std::pair<ProducerEntry*, size_t>> producerStreams;  // by SSRC
+    std::unordered_map<uint32_t, std::pair<ProducerEntry*, size_t>> producerRtxStreams;  // by RTX SSRC
     uint32_t rtcpSsrc = 0;             // our SSRC in RTCP we send on this transport
     uint32_t nextConsumerMid = 0;      // each consumer is its own m-section at the subscriber
     uint32_t availableBitrate = 0;     // REMB
+    uint64_t maxIncomingBitrate = 0;   // our last REMB to the publisher
   };
 
   // transport::WebRtcTransport::Listener
@@ -156,6 +220,13 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
 
   TransportEntry* entryOf(const transport::WebRtcTransport& transport);
   std::optional<std::pair<ProducerEntry*, size_t>> matchProducer(TransportEntry& entry, rtp::RtpPacketView& packet);
+  std::optional<std::pair<ProducerEntry*, size_t>> matchRtxProducer(TransportEntry& entry, rtp::RtpPacketView& packet);
+  void forwardRtp(ProducerEntry& producerEntry, size_t streamIndex, rtp::RtpPacketView& packet, bool repaired,
+                  Clock::time_point now);
+  void sendNacks(TransportEntry& entry, Clock::time_point now);
+  void sendRemb(TransportEntry& entry);
+  void allocateLayers(TransportEntry& entry, Clock::time_point now);
+  void retireCounters(const Producer& producer);
   void sendKeyframeRequest(ProducerEntry& producer, size_t streamIndex, Clock::time_point now);
   void sendReports(Clock::time_point now);
   void updateTapStream(ProducerEntry& producer, Clock::time_point now);
@@ -183,6 +254,10 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
   Clock::time_point lastReports_{};
   Clock::time_point lastSpeakerCheck_{};
   std::vector<std::string> closing_;  // transports closed from inside a callback, removed on the next timer
+  RouterCounters counters_;           // event counts; per-producer NACK figures join when it closes
+  std::vector<LayerDemand> layerDemands_;  // scratch for allocateLayers, reused
+  std::vector<Consumer*> layerConsumers_;
+  std::vector<int> layerChoices_;
 };
 
 }  // namespace fluxmeet::media::router

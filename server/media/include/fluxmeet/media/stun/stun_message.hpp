@@ -50,11 +50,17 @@ enum class AddressFamily : uint8_t { IPv4 = 0x01, IPv6 = 0x02 };
 
 using TransactionId = std::array<uint8_t, kTransactionIdSize>;
 
+// Which socket a tuple is on: the worker's UDP port, or one ICE-TCP connection (RFC 6544). STUN
+// itself never carries it (XOR-MAPPED-ADDRESS has no protocol); it keeps a UDP and a TCP peer
+// with the same IP and port apart.
+enum class TransportProtocol : uint8_t { Udp = 0, Tcp = 1 };
+
 // An IP address and port in network byte order. For IPv4 only bytes[0..3] are meaningful.
 struct TransportAddress {
   AddressFamily family = AddressFamily::IPv4;
   std::array<uint8_t, 16> bytes{};
   uint16_t port = 0;
+  TransportProtocol protocol = TransportProtocol::Udp;
 
   friend bool operator==(const TransportAddress&, const TransportAddress&) = default;
 };

@@ -7,6 +7,7 @@
 // Threading: create, start and stop from the main thread; assignWorker() and the getters from
 // the control thread.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,16 @@ struct MediaPlaneOptions {
   unsigned workers = 1;
   std::string listenIp = "0.0.0.0";
   uint16_t firstPort = 40000;  // worker i listens on firstPort + i; 0 = any free port each
+  // ICE-TCP (RFC 6544): worker i also listens on TCP firstTcpPort + i (0 = any free port each);
+  // nullopt = no ICE-TCP candidates.
+  std::optional<uint16_t> firstTcpPort;
   // Addresses put in ICE candidates. Empty: every non-loopback local address, and loopback.
   std::vector<std::string> announcedAddresses;
   // TURN relays for clients that cannot reach the candidates directly (firewalls allowing only
   // TCP/TLS, symmetric NATs); the workers never use them, transports hand them out.
   ice::TurnOptions turn;
+  // Caps every router applies (producers per transport, bitrate per producer, ...).
+  router::RouterLimits routerLimits;
 };
 
 // An ICE candidate as mediasoup-client's IceCandidate wants it (RFC 8839 section 5.1).
@@ -36,6 +42,7 @@ struct IceCandidate {
   std::string protocol = "udp";
   uint16_t port = 0;
   std::string type = "host";
+  std::string tcpType;  // "passive" for ICE-TCP (RFC 6544 section 4.5); empty for UDP
 };
 
 class MediaPlane {
@@ -53,6 +60,8 @@ class MediaPlane {
   // The worker for a new router: the one with the fewest routers assigned so far.
   size_t assignWorker();
   void releaseWorker(size_t index);
+  // The worker's host candidates: UDP on every announced address, then (ICE-TCP on) passive TCP
+  // ones with lower priorities, so browsers use TCP only when UDP fails.
   std::vector<IceCandidate> candidates(size_t workerIndex) const;
   const std::vector<std::string>& announcedAddresses() const { return addresses_; }
   const ice::TurnOptions& turn() const { return turn_; }
