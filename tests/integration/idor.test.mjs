@@ -40,6 +40,20 @@ describe('cross-user access (IDOR)', () => {
     assert.equal(reread.json.passcode, 'alice-pass');
   });
 
+  it('B cannot list, add or delete the invitations of A\'s meeting', async () => {
+    const path = `/api/v1/meetings/${meeting.code}/invitations`;
+    const added = await api(server, 'POST', path, { token: alice.accessToken, body: { emails: ['dave@example.com'] } });
+    assert.equal(added.status, 201, added.text);
+    const id = added.json.invitations[0].id;
+    assertError(await api(server, 'GET', path, { token: bob.accessToken }), 403, { code: 'forbidden' });
+    assertError(await api(server, 'POST', path, { token: bob.accessToken, body: { emails: ['eve@example.com'] } }), 403, {
+      code: 'forbidden',
+    });
+    assertError(await api(server, 'DELETE', `${path}/${id}`, { token: bob.accessToken }), 403, { code: 'forbidden' });
+    const list = await api(server, 'GET', path, { token: alice.accessToken });
+    assert.deepEqual(list.json.invitations.map((i) => i.email), ['dave@example.com']);
+  });
+
   it('B cannot read A\'s meeting history', async () => {
     const history = await api(server, 'GET', `/api/v1/meetings/${meeting.code}/history`, { token: bob.accessToken });
     assertError(history, 403, { code: 'forbidden' });

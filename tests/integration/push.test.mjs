@@ -1,134 +1,30 @@
 // Web Push end to end (issue 9, docs/api.md "Push notifications"): the real server sends to a
-// push service played by a Node HTTP server on 127.0.0.1 (PUSH_ALLOW_HTTP=1, a test-only
-// setting). The test checks what a real push service would: the VAPID ES256 JWT against the key
-// GET /push/key hands out, TTL/Urgency/Content-Encoding, and decrypts the aes128gcm body with the
-// subscription's private key (RFC 8291, node:crypto), as the browser would. Then: 410 removes a
-// subscription, a reminder arrives once and not again after a restart, an absent host hears of
-// someone waiting, one user cannot delete another's subscription, the VAPID key survives restarts.
+// push service played by a Node HTTPS server on 127.0.0.1 with a self-signed certificate made by
+// the test (lib/push_service.mjs); the server trusts it only through --push-ca-file, and runs
+// without the test-only PUSH_ALLOW_HTTP. The test checks what a real push service would: the
+// VAPID ES256 JWT against the key GET /push/key hands out, TTL/Urgency/Content-Encoding, and
+// decrypts the aes128gcm body with the subscription's private key (RFC 8291, node:crypto), as the
+// browser would. Then: 410 removes a subscription, a reminder arrives once and not again after a
+// restart, an absent host hears of someone waiting, one user cannot delete another's
+// subscription, the VAPID key survives restarts, and a server without the CA file cannot deliver.
 import assert from 'node:assert/strict';
-import { createECDH, createDecipheriv, createPublicKey, hkdfSync, randomBytes, verify } from 'node:crypto';
+import { createECDH } from 'node:crypto';
 import { stat, readFile } from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { api, assertError, isoIn, registerUser } from './lib/http.mjs';
+import {
+  checkVapid,
+  decryptPush,
+  makeBrowserKeys,
+  startPushService,
+  subscriptionBody,
+} from './lib/push_service.mjs';
 import { makeTempDir, removeDir, startServer } from './lib/server.mjs';
 import { connectAs, settle } from './lib/ws.mjs';
 
 const TICK_MS = 200;
-
-// A push service: records every request, answers 201 unless told otherwise for a path.
-async function startPushService() {
-  const requests = [];
-  const statusByPath = new Map();
-  const waiters = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      const entry = { method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks) };
-      requests.push(entry);
-      res.statusCode = statusByPath.get(req.url) ?? 201;
-      res.end();
-      for (const waiter of [...waiters]) {
-        if (waiter.match(entry)) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(entry);
-        }
-      }
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return {
-    origin,
-    requests,
-    statusByPath,
-    // The first request (already received or to come) that `match` accepts.
-    waitFor(match, timeoutMs = 10_000) {
-      const seen = requests.find(match);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const waiter = { match, resolve };
-        waiters.push(waiter);
-        setTimeout(() => {
-          const index = waiters.indexOf(waiter);
-          if (index >= 0) {
-            waiters.splice(index, 1);
-            reject(new Error(`no matching push request within ${timeoutMs} ms`));
-          }
-        }, timeoutMs).unref();
-      });
-    },
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
-
-// A browser's side of a subscription: its P-256 key pair and auth secret.
-function makeBrowserKeys() {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  return { ecdh, publicKey: ecdh.getPublicKey(), auth: randomBytes(16) };
-}
-
-function subscriptionBody(endpoint, keys, extra = {}) {
-  return {
-    endpoint,
-    expirationTime: null,
-    keys: { p256dh: keys.publicKey.toString('base64url'), auth: keys.auth.toString('base64url') },
-    ...extra,
-  };
-}
-
-// RFC 8291 section 3.3/3.4 and RFC 8188 section 2, from the receiving side.
-function decryptPush(body, keys) {
-  const salt = body.subarray(0, 16);
-  const recordSize = body.readUInt32BE(16);
-  const idLength = body[20];
-  assert.equal(idLength, 65);
-  assert.equal(recordSize, 4096);
-  const senderPublic = body.subarray(21, 21 + idLength);
-  const ciphertext = body.subarray(21 + idLength);
-  const ecdhSecret = keys.ecdh.computeSecret(senderPublic);
-  const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), keys.publicKey, senderPublic]);
-  const ikm = Buffer.from(hkdfSync('sha256', ecdhSecret, keys.auth, keyInfo, 32));
-  const cek = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: aes128gcm\0'), 16));
-  const nonce = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: nonce\0'), 12));
-  const decipher = createDecipheriv('aes-128-gcm', cek, nonce);
-  decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
-  const padded = Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - 16)), decipher.final()]);
-  let end = padded.length;
-  while (end > 0 && padded[end - 1] === 0) end -= 1;
-  assert.equal(padded[end - 1], 2, 'last record delimiter');
-  return JSON.parse(padded.subarray(0, end - 1).toString('utf8'));
-}
-
-// RFC 8292: "vapid t=<ES256 JWT>, k=<public key>"; the JWT verified with that key.
-function checkVapid(header, expectedKey, audience) {
-  const match = /^vapid t=([\w-]+\.[\w-]+\.[\w-]+), k=([\w-]+)$/.exec(header ?? '');
-  assert.ok(match, `Authorization: ${header}`);
-  const [, token, key] = match;
-  assert.equal(key, expectedKey);
-  const [headerPart, payloadPart, signaturePart] = token.split('.');
-  assert.deepEqual(JSON.parse(Buffer.from(headerPart, 'base64url')), { typ: 'JWT', alg: 'ES256' });
-  const point = Buffer.from(key, 'base64url');
-  const publicKey = createPublicKey({
-    key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') },
-    format: 'jwk',
-  });
-  const signature = Buffer.from(signaturePart, 'base64url');
-  assert.equal(signature.length, 64);
-  assert.ok(
-    verify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature),
-    'VAPID JWT signature',
-  );
-  const claims = JSON.parse(Buffer.from(payloadPart, 'base64url'));
-  assert.equal(claims.aud, audience);
-  assert.equal(claims.sub, 'mailto:admin@localhost');
-  const now = Date.now() / 1000;
-  assert.ok(claims.exp > now && claims.exp <= now + 24 * 3600 + 60, `exp ${claims.exp}`);
-}
 
 describe('web push', () => {
   let pushService;
@@ -139,14 +35,15 @@ describe('web push', () => {
   let publicKey;
   const aliceKeys = makeBrowserKeys();
   const clients = [];
-  const env = { PUSH_ALLOW_HTTP: '1', PUSH_SCHEDULER_INTERVAL_MS: String(TICK_MS) };
+  const env = { PUSH_SCHEDULER_INTERVAL_MS: String(TICK_MS) };
+  const args = () => ['--push-ca-file', pushService.certFile];
   const endpoint = (name) => `${pushService.origin}/push/${name}`;
   const pushesTo = (name) => pushService.requests.filter((r) => r.path === `/push/${name}`);
 
   before(async () => {
     pushService = await startPushService();
     dataDir = await makeTempDir('fluxmeet-push-');
-    server = await startServer({ env, dataDir });
+    server = await startServer({ env, args: args(), dataDir });
     alice = await registerUser(server, { username: 'alice' });
     bob = await registerUser(server, { username: 'bob' });
   });
@@ -326,7 +223,7 @@ describe('web push', () => {
 
   it('keeps its VAPID key and sends no reminder twice after a restart', async () => {
     await server.stop({ removeData: false });
-    server = await startServer({ env, dataDir });
+    server = await startServer({ env, args: args(), dataDir });
     const key = await api(server, 'GET', '/api/v1/push/key');
     assert.equal(key.json.publicKey, publicKey);
     await settle(TICK_MS * 6);
@@ -337,7 +234,7 @@ describe('web push', () => {
     assert.equal(decryptPush(reminders[0].body, aliceKeys).url, `/m/${reminderCode}`);
   });
 
-  it('uses configured VAPID keys and refuses http endpoints without the test setting', async () => {
+  it('uses configured VAPID keys, refuses http endpoints, and cannot deliver without the CA file', async () => {
     const vapid = createECDH('prime256v1');
     vapid.generateKeys();
     // The scalar as 32 bytes: getPrivateKey() drops leading zero bytes.
@@ -354,14 +251,37 @@ describe('web push', () => {
       assert.equal(key.json.publicKey, vapid.getPublicKey().toString('base64url'));
       await assert.rejects(stat(path.join(configured.dataDir, 'vapid.json')), { code: 'ENOENT' });
       const carol = await registerUser(configured, { username: 'carol' });
+      const plain = `http://127.0.0.1:${new URL(pushService.origin).port}/push/carol`;
       const refused = await api(configured, 'POST', '/api/v1/push/subscriptions', {
+        token: carol.accessToken,
+        body: subscriptionBody(plain, makeBrowserKeys()),
+      });
+      assertError(refused, 400, { code: 'validation_failed', field: 'endpoint' });
+      // The self-signed push service is not trusted without --push-ca-file: the handshake fails,
+      // no request arrives, and the subscription is kept (a certificate problem is not "gone").
+      const saved = await api(configured, 'POST', '/api/v1/push/subscriptions', {
         token: carol.accessToken,
         body: subscriptionBody(endpoint('carol'), makeBrowserKeys()),
       });
-      assertError(refused, 400, { code: 'validation_failed', field: 'endpoint' });
+      assert.equal(saved.status, 201, saved.text);
+      const tlsErrorsBefore = pushService.tlsErrors.length;
+      const sent = await api(configured, 'POST', '/api/v1/push/test', { token: carol.accessToken });
+      assert.equal(sent.json.queued, 1);
+      for (let i = 0; i < 100 && !/push: delivery to \S+ failed/.test(configured.logs()); i += 1) await settle(50);
+      assert.match(configured.logs(), new RegExp(`push: delivery to ${pushService.origin} failed`));
+      assert.ok(pushService.tlsErrors.length > tlsErrorsBefore, 'the push service saw no refused handshake');
+      assert.equal(pushesTo('carol').length, 0);
+      assert.equal((await api(configured, 'POST', '/api/v1/push/test', { token: carol.accessToken })).json.queued, 1);
       assert.ok(!configured.logs().includes(privateKey), 'private key logged');
     } finally {
       await configured.stop();
     }
+  });
+
+  it('refuses a missing CA file at start-up', async () => {
+    await assert.rejects(
+      startServer({ args: ['--push-ca-file', path.join(dataDir, 'no-such-ca.pem')] }),
+      /PUSH_CA_FILE/,
+    );
   });
 });

@@ -14,6 +14,8 @@ Api::Api(ApiServices services, ApiOptions options)
           RateLimiter(options.loginAttemptsPerMinute * 3, std::chrono::seconds(60)),
           RateLimiter(5, std::chrono::seconds(900)),
           {},
+          0,
+          RateLimiter(kInvitePostsPerMinute, std::chrono::seconds(60)),
       })) {
   auto dummy = services.passwords.hash("not-a-real-password-only-for-timing");
   if (dummy) state_->dummyPasswordHash = std::move(*dummy);
@@ -28,6 +30,7 @@ void Api::registerRoutes(http::Router& router) {
   registerMeetingRoutes(router, *state_);
   registerRecordingRoutes(router, *state_);
   registerPushRoutes(router, *state_);
+  registerInvitationRoutes(router, *state_);
 }
 
 }  // namespace fluxmeet::api

@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
+#include <deque>
 #include <optional>
 
 #include "fluxmeet/api/api.hpp"
@@ -17,6 +18,15 @@
 #include "mailer.hpp"
 
 namespace fluxmeet::api {
+
+// Valid invitation requests one user may make in a minute: each may mail up to 50 people.
+constexpr int kInvitePostsPerMinute = 30;
+
+// An invitation mail waiting for the mail queue (invitation_routes.cpp).
+struct InvitationMail {
+  store::Id invitationId = 0;
+  MailMessage message;
+};
 
 struct Api::State {
   ApiServices services;
@@ -28,6 +38,11 @@ struct Api::State {
   RateLimiter resetByIp;
   std::string dummyPasswordHash;  // verified against when the email is unknown, so timing does not tell
   int passwordWorkInFlight = 0;   // handlers holding a PasswordWorkSlot (control thread only)
+  RateLimiter invitesByUser;
+  // Invitation mails go out one at a time on the blocking pool, so a large batch never holds
+  // more than one of its threads (control thread only).
+  std::deque<InvitationMail> invitationMails{};
+  bool invitationMailSending = false;
 };
 using State = Api::State;
 
@@ -92,6 +107,9 @@ std::string baseUrl(const State& state, const http::Request& request);
 // this machine (localhost), so a forged Host cannot redirect a reset token. Empty: no safe base.
 std::string mailLinkBaseUrl(const State& state, const http::Request& request);
 
+// The meeting named by the {code} path parameter; NotFound for malformed codes too.
+Result<store::Meeting> meetingFromPath(State& state, const http::Request& request, bool includeDeleted = false);
+
 nlohmann::json userJson(const store::User& user);
 // An RFC 3339 time, or null.
 nlohmann::json optionalTime(const std::optional<store::UnixTime>& time);
@@ -111,5 +129,6 @@ void registerMeetingRoutes(http::Router& router, State& state);
 void registerHealthRoutes(http::Router& router, State& state);
 void registerRecordingRoutes(http::Router& router, State& state);
 void registerPushRoutes(http::Router& router, State& state);
+void registerInvitationRoutes(http::Router& router, State& state);
 
 }  // namespace fluxmeet::api

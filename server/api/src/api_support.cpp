@@ -2,6 +2,7 @@
 
 #include "api_state.hpp"
 #include "fluxmeet/common/clock.hpp"
+#include "fluxmeet/meeting/meeting_code.hpp"
 
 namespace fluxmeet::api {
 
@@ -16,12 +17,8 @@ Result<AuthedUser> authenticateToken(State& state, std::string_view token, std::
   if (ec != std::errc{} || end != subject.data() + subject.size()) {
     return makeError(ErrorCode::Unauthorized, "malformed token subject");
   }
-  auto session = state.services.store.findSession(claims->sessionId);
-  if (!session || session->userId != userId || session->revokedAt) {
-    return makeError(ErrorCode::Unauthorized, "session ended; sign in again");
-  }
-  auto user = state.services.store.findUserById(userId);
-  if (!user) return makeError(ErrorCode::Unauthorized, "account no longer exists");
+  auto user = state.services.store.findSessionUser(claims->sessionId, userId);
+  if (!user) return makeError(ErrorCode::Unauthorized, "session ended; sign in again");
   return AuthedUser{std::move(*user), claims->sessionId};
 }
 
@@ -54,6 +51,14 @@ std::string mailLinkBaseUrl(const State& state, const http::Request& request) {
                                              : host.rfind(':'));
   if (name == "localhost" || name == "127.0.0.1" || name == "[::1]") return baseUrl(state, request);
   return {};
+}
+
+Result<store::Meeting> meetingFromPath(State& state, const http::Request& request, bool includeDeleted) {
+  std::string code(request.param("code"));
+  if (!meeting::isValidMeetingCode(code)) return makeError(ErrorCode::NotFound, "no meeting with this code");
+  auto found = state.services.store.findMeetingByCode(code, includeDeleted);
+  if (!found) return makeError(ErrorCode::NotFound, "no meeting with this code");
+  return found;
 }
 
 nlohmann::json userJson(const store::User& user) {

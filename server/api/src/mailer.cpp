@@ -5,7 +5,88 @@
 
 #include <cstring>
 
+#include "fluxmeet/common/encoding.hpp"
+
 namespace fluxmeet::api {
+namespace {
+
+// RFC 4648 section 4 (with padding), as MIME wants it.
+std::string base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    const size_t n = std::min<size_t>(3, bytes.size() - i);
+    uint32_t chunk = 0;
+    for (size_t j = 0; j < 3; ++j) chunk = (chunk << 8) | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0U);
+    for (size_t j = 0; j < 4; ++j) out += j <= n ? kAlphabet[(chunk >> (18 - 6 * j)) & 0x3F] : '=';
+  }
+  return out;
+}
+
+std::string base64Lines(std::string_view bytes) {
+  const std::string encoded = base64(bytes);
+  std::string out;
+  for (size_t i = 0; i < encoded.size(); i += 76) out += encoded.substr(i, 76) + "\r\n";
+  return out;
+}
+
+// A header value from user text (a meeting title): one line, and an RFC 2047 encoded word when it
+// is not plain ASCII.
+std::string headerText(const std::string& text) {
+  std::string line;
+  bool ascii = true;
+  for (char c : text) {
+    if (c == '\r' || c == '\n') {
+      line += ' ';
+      continue;
+    }
+    if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+    line += c;
+  }
+  if (ascii) return line;
+  // Encoded words are at most 75 characters (RFC 2047 section 2): 45 bytes each, cut between
+  // UTF-8 sequences, on folded lines.
+  std::string out;
+  size_t start = 0;
+  while (start < line.size()) {
+    size_t end = std::min(line.size(), start + 45);
+    while (end < line.size() && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
+    if (!out.empty()) out += "\r\n ";
+    out += "=?UTF-8?B?" + base64(std::string_view(line).substr(start, end - start)) + "?=";
+    start = end;
+  }
+  return out;
+}
+
+// SMTP lines end in CRLF (RFC 5321 section 2.3.8); the texts here are written with "\n".
+std::string crlfLines(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+    out += text[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string formatMailMessage(const MailMessage& message, const std::string& from, const std::string& boundary) {
+  std::string out = "From: " + from + "\r\nTo: <" + message.to + ">\r\nSubject: " + headerText(message.subject) +
+                    "\r\nMIME-Version: 1.0\r\n";
+  if (message.attachments.empty()) {
+    return out + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + crlfLines(message.body) + "\r\n";
+  }
+  out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n";
+  out += "--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + crlfLines(message.body) + "\r\n";
+  for (const MailAttachment& attachment : message.attachments) {
+    out += "--" + boundary + "\r\nContent-Type: " + attachment.contentType +
+           "\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"" +
+           attachment.fileName + "\"\r\n\r\n" + base64Lines(attachment.content);
+  }
+  return out + "--" + boundary + "--\r\n";
+}
+
 namespace {
 
 class LogMailer final : public Mailer {
@@ -14,7 +95,8 @@ class LogMailer final : public Mailer {
   Result<void> send(const MailMessage& message) override {
     if (dev_) {
       // Development only: there is no mail server, so the operator reads the message here.
-      spdlog::info("mail (dev, not sent) to={} subject=\"{}\"\n{}", message.to, message.subject, message.body);
+      spdlog::info("mail (dev, not sent) to={} subject=\"{}\" attachments={}\n{}", message.to, message.subject,
+                   message.attachments.size(), message.body);
     } else {
       spdlog::warn("mail to {} not sent: SMTP_URL is not configured", message.to);
     }
@@ -31,8 +113,7 @@ class SmtpMailer final : public Mailer {
   SmtpMailer(std::string url, std::string from) : url_(std::move(url)), from_(std::move(from)) {}
 
   Result<void> send(const MailMessage& message) override {
-    std::string payload = "From: " + from_ + "\r\nTo: <" + message.to + ">\r\nSubject: " + message.subject +
-                          "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + message.body + "\r\n";
+    std::string payload = formatMailMessage(message, from_, "=_fluxmeet_" + randomToken(18));
     struct Source {
       const std::string* text;
       size_t offset = 0;

@@ -79,15 +79,6 @@ Result<std::optional<UnixTime>> readStartsAt(const nlohmann::json& body, UnixTim
   return std::optional<UnixTime>{*parsed};
 }
 
-// The meeting named by the {code} path parameter; NotFound for malformed codes too.
-Result<store::Meeting> meetingFromPath(State& state, const Request& request, bool includeDeleted = false) {
-  std::string code(request.param("code"));
-  if (!meeting::isValidMeetingCode(code)) return makeError(ErrorCode::NotFound, "no meeting with this code");
-  auto found = state.services.store.findMeetingByCode(code, includeDeleted);
-  if (!found) return makeError(ErrorCode::NotFound, "no meeting with this code");
-  return found;
-}
-
 asio::awaitable<Response> createMeeting(State& state, Request& request) {
   auto authed = authenticate(state, request);
   if (!authed) co_return http::errorResponse(authed.error());
@@ -145,7 +136,10 @@ asio::awaitable<Response> listMeetings(State& state, Request& request) {
   nlohmann::json items = nlohmann::json::array();
   const std::string base = baseUrl(state, request);
   for (const store::Meeting& meeting : page->items) {
-    items.push_back(meetingJson(meeting, meeting.hostId == authed->user.id, base));
+    nlohmann::json item = meetingJson(meeting, meeting.hostId == authed->user.id, base);
+    // Upcoming lists hosted meetings and the ones the caller is invited to (by their email).
+    if (scope == "upcoming") item["invited"] = meeting.hostId != authed->user.id;
+    items.push_back(std::move(item));
   }
   co_return http::jsonResponse(bhttp::status::ok, {{"items", items}, {"nextCursor", page->nextCursor}});
 }

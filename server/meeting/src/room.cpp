@@ -32,6 +32,7 @@ Room::Room(store::Store& store, store::Meeting meeting, RateLimiter& passcodeLim
 Room::~Room() {
   stopRecording({}, false);
   saveBoard();
+  if (started_ && activityListener_) activityListener_->onMeetingClosed(meeting_);
 }
 
 const Peer* Room::findPeer(const std::string& peerId) const {
@@ -120,7 +121,8 @@ Result<nlohmann::json> Room::join(const JoinRequest& request) {
 
 Result<nlohmann::json> Room::enter(Peer peer) {
   UnixTime now = unixNow();
-  if (!started_) {
+  const bool starting = !started_;
+  if (starting) {
     if (auto started = store_.markMeetingStarted(meeting_.id, now); !started) return started.error();
     started_ = true;
     meeting_.startedAt = now;
@@ -131,10 +133,22 @@ Result<nlohmann::json> Room::enter(Peer peer) {
   if (!row) return row.error();
   peer.participantId = *row;
   std::string peerId = peer.peerId;
+  std::string displayName = peer.displayName;
   nlohmann::json joined = peerJson(peer);
   peers_.emplace(peerId, std::move(peer));
   broadcast("peer.joined", joined, peerId);
+  if (starting && activityListener_) activityListener_->onMeetingStarted(meeting_, displayName, presentUserIds());
   return snapshot(peerId);
+}
+
+std::vector<store::Id> Room::presentUserIds(std::optional<store::Id> exceptUserId) const {
+  std::vector<store::Id> ids;
+  for (const auto& [id, peer] : peers_) {
+    if (peer.userId && peer.userId != exceptUserId) ids.push_back(*peer.userId);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
 }
 
 nlohmann::json Room::producersJson() const {
@@ -250,20 +264,23 @@ Result<nlohmann::json> Room::unmuteSelf(const std::string& peerId, MediaKind kin
 }
 
 void Room::broadcast(std::string_view method, const nlohmann::json& data, const std::string& exceptPeerId) {
+  std::string encoded;
   for (auto& [id, peer] : peers_) {
-    if (id != exceptPeerId && peer.sink) peer.sink->notify(method, data);
+    if (id != exceptPeerId && peer.sink) peer.sink->notifyShared(method, data, encoded);
   }
 }
 
 void Room::notifyModerators(std::string_view method, const nlohmann::json& data) {
+  std::string encoded;
   for (auto& [id, peer] : peers_) {
-    if (isModerator(peer.role) && peer.sink) peer.sink->notify(method, data);
+    if (isModerator(peer.role) && peer.sink) peer.sink->notifyShared(method, data, encoded);
   }
 }
 
 void Room::notifyLobby(std::string_view method, const nlohmann::json& data) {
+  std::string encoded;
   for (auto& [id, peer] : lobby_) {
-    if (peer.sink) peer.sink->notify(method, data);
+    if (peer.sink) peer.sink->notifyShared(method, data, encoded);
   }
 }
 

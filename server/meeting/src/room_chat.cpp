@@ -28,6 +28,7 @@ Result<nlohmann::json> Room::chatSend(const std::string& peerId, const std::stri
   if (!stored) return stored.error();
   nlohmann::json message = chatMessageJson(*stored);
   broadcast("chat.message", message, peerId);
+  if (activityListener_) activityListener_->onChatMessage(meeting_, *stored, presentUserIds((*peer)->userId));
   return message;
 }
 

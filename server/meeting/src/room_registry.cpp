@@ -17,6 +17,11 @@ void RoomRegistry::setLobbyListener(LobbyListener* listener) {
   for (auto& [code, entry] : rooms_) entry.room->setLobbyListener(listener);
 }
 
+void RoomRegistry::setActivityListener(ActivityListener* listener) {
+  activityListener_ = listener;
+  for (auto& [code, entry] : rooms_) entry.room->setActivityListener(listener);
+}
+
 Room* RoomRegistry::find(const std::string& code) {
   auto it = rooms_.find(code);
   return it == rooms_.end() ? nullptr : it->second.room.get();
@@ -33,6 +38,7 @@ Result<nlohmann::json> RoomRegistry::join(const std::string& code, const JoinReq
     }
     auto created = std::make_unique<Room>(store_, std::move(*meeting), passcodeLimiter_, media_, recording_);
     created->setLobbyListener(lobbyListener_);
+    created->setActivityListener(activityListener_);
     it = rooms_.emplace(code, Entry{std::move(created), std::nullopt}).first;
   }
   Room* target = it->second.room.get();

@@ -18,7 +18,8 @@ Result<std::unique_ptr<Notifier>> Notifier::create(store::Store& store, Notifier
   auto post = std::move(options.post);
   push::PushSenderOptions senderOptions{.vapidKeys = std::move(options.vapidKeys),
                                         .subject = std::move(options.subject),
-                                        .allowPlainHttp = options.allowPlainHttp};
+                                        .allowPlainHttp = options.allowPlainHttp,
+                                        .extraCaFile = std::move(options.extraCaFile)};
   // The result is handed to the control thread; it finds the Notifier there only if it still exists.
   senderOptions.post = [post, alive](std::function<void()> callback) {
     post([alive, callback = std::move(callback)] {

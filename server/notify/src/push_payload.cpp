@@ -17,8 +17,9 @@ std::string_view pushKindName(PushKind kind) {
 
 std::string PushPayload::toJson() const {
   // Titles come from users (meeting titles, display names): replace, never throw, on bad UTF-8.
-  return nlohmann::json{{"type", pushKindName(kind)}, {"title", title}, {"body", body}, {"url", url}, {"tag", tag}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json json{{"type", pushKindName(kind)}, {"title", title}, {"body", body}, {"url", url}, {"tag", tag}};
+  if (!meetingCode.empty()) json["meetingCode"] = meetingCode;
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace fluxmeet::notify

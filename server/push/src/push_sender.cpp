@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "extra_ca_certificates.hpp"
 #include "fluxmeet/push/push_encryption.hpp"
 
 namespace fluxmeet::push {
@@ -97,7 +98,8 @@ std::string_view urgencyName(Urgency urgency) {
 
 class PushSender::Impl {
  public:
-  Impl(PushSenderOptions options, CURLM* multi) : options_(std::move(options)), multi_(multi) {
+  Impl(PushSenderOptions options, CURLM* multi, std::shared_ptr<const ExtraCaCertificates> extraCa)
+      : options_(std::move(options)), multi_(multi), extraCa_(std::move(extraCa)) {
     if (!options_.random) {
       options_.random = [rng = std::mt19937_64(std::random_device{}())]() mutable {
         return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
@@ -146,6 +148,7 @@ class PushSender::Impl {
 
   PushSenderOptions options_;
   CURLM* multi_;
+  std::shared_ptr<const ExtraCaCertificates> extraCa_;  // null: the system's trust store only
   std::atomic<size_t> pending_{0};
 
   std::mutex mutex_;
@@ -266,7 +269,7 @@ void PushSender::Impl::start(std::unique_ptr<Job> job) {
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connectTimeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.requestTimeout.count()));
-  if (!options_.caFile.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options_.caFile.c_str());
+  if (extraCa_) extraCa_->applyTo(easy);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &keepResponseStart);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->errorBuffer);
@@ -383,13 +386,19 @@ Result<std::unique_ptr<PushSender>> PushSender::create(PushSenderOptions options
   if (options.maxQueued == 0 || options.maxConcurrent == 0 || options.retry.maxAttempts < 1) {
     return makeError(ErrorCode::ValidationFailed, "queue bounds and attempts must be at least 1", "maxQueued");
   }
+  std::shared_ptr<const ExtraCaCertificates> extraCa;
+  if (!options.extraCaFile.empty()) {
+    auto loaded = ExtraCaCertificates::load(options.extraCaFile);
+    if (!loaded) return std::move(loaded).takeError();
+    extraCa = std::move(*loaded);
+  }
   // Thread-safe since libcurl 7.84 and idempotent; a no-op when another module did it first.
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     return makeError(ErrorCode::Internal, "cannot initialise libcurl");
   }
   CURLM* multi = curl_multi_init();
   if (multi == nullptr) return makeError(ErrorCode::Internal, "cannot create the libcurl multi handle");
-  auto impl = std::make_unique<Impl>(std::move(options), multi);
+  auto impl = std::make_unique<Impl>(std::move(options), multi, std::move(extraCa));
   impl->start();
   return std::unique_ptr<PushSender>(new PushSender(std::move(impl)));
 }

@@ -34,6 +34,7 @@ SignalingCore::SignalingCore(boost::asio::io_context& io, store::Store& store, c
       roomCloseTimer_(io) {
   if (relay_) relay_->setRegistry(&registry_);
   registry_.setLobbyListener(options.lobbyListener);
+  registry_.setActivityListener(options.activityListener);
 }
 
 SignalingCore::~SignalingCore() {
@@ -199,12 +200,8 @@ Result<Identity> SignalingCore::authenticate(const std::string& token) {
   if (ec != std::errc{} || end != subject.data() + subject.size()) {
     return makeError(ErrorCode::Unauthorized, "malformed token subject");
   }
-  auto session = store_.findSession(claims->sessionId);
-  if (!session || session->userId != userId || session->revokedAt) {
-    return makeError(ErrorCode::Unauthorized, "session ended; sign in again");
-  }
-  auto user = store_.findUserById(userId);
-  if (!user) return makeError(ErrorCode::Unauthorized, "account no longer exists");
+  auto user = store_.findSessionUser(claims->sessionId, userId);
+  if (!user) return makeError(ErrorCode::Unauthorized, "session ended; sign in again");
   return Identity{"user:" + subject, userId, false, {}, user->username};
 }
 

@@ -174,7 +174,23 @@ CREATE INDEX sent_notifications_sent_at ON sent_notifications(sent_at);
 CREATE INDEX meetings_scheduled_starts ON meetings(starts_at) WHERE kind = 'scheduled' AND deleted_at IS NULL;
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Migration 5: meeting invitations (issue 9). An invitation names an email address, stored
+// lower-cased like users.email, so an account made later with that address finds its invitations;
+// the email index serves "meetings I am invited to". emailed_at is set once the invitation mail went out.
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE meeting_invitations (
+  id         INTEGER PRIMARY KEY,
+  meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+  email      TEXT    NOT NULL,
+  invited_at INTEGER NOT NULL,
+  emailed_at INTEGER,
+  UNIQUE (meeting_id, email)
+);
+CREATE INDEX meeting_invitations_email ON meeting_invitations(email);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                                         kMigration5};
 
 constexpr std::string_view kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

@@ -11,6 +11,7 @@
 //   sqlite_store_recordings.cpp recordings
 //   sqlite_store_boards.cpp    whiteboards and their images
 //   sqlite_store_push.cpp      push subscriptions, notification settings, sent notifications
+//   sqlite_store_invitations.cpp meeting invitations
 #include <memory>
 #include <string>
 
@@ -37,6 +38,7 @@ class SqliteStore final : public Store {
   Result<Session> createSession(const NewSession& session) override;
   Result<Session> rotateRefreshToken(const RefreshRotation& rotation) override;
   Result<Session> findSession(const std::string& sessionId) override;
+  Result<User> findSessionUser(const std::string& sessionId, Id userId) override;
   Result<Session> findSessionByRefreshToken(const std::string& tokenHash, UnixTime now) override;
   Result<std::vector<Session>> listActiveSessions(Id userId, UnixTime now) override;
   Result<void> revokeSession(Id userId, const std::string& sessionId, UnixTime now) override;
@@ -94,6 +96,12 @@ class SqliteStore final : public Store {
   Result<bool> claimNotification(const std::string& key, UnixTime now) override;
   Result<void> pruneSentNotifications(UnixTime before) override;
   Result<std::vector<DueReminder>> listDueReminders(UnixTime now) override;
+
+  Result<std::vector<Invitation>> addInvitations(const NewInvitations& invitations) override;
+  Result<std::vector<Invitation>> listInvitations(Id meetingId) override;
+  Result<void> deleteInvitation(Id meetingId, Id invitationId) override;
+  Result<void> markInvitationEmailed(Id invitationId, UnixTime now) override;
+  Result<std::vector<Id>> listInvitedUserIds(Id meetingId) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}

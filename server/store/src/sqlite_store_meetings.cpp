@@ -22,11 +22,15 @@ constexpr std::string_view kMeetingById =
 // Listing queries select the sort key as an extra last column (kSortKeyColumn) for the cursor.
 // ?1 user, ?2 now, ?3 has cursor, ?4 cursor key, ?5 cursor id, ?6 limit.
 constexpr int kSortKeyColumn = 17;
+// Upcoming: hosted, or invited by the account's email (each through its own index).
 constexpr std::string_view kListUpcoming =
-    "WITH candidates AS ("
-    "  SELECT id, COALESCE(starts_at, created_at) AS sort_key FROM meetings"
-    "  WHERE host_id = ?1 AND deleted_at IS NULL AND ended_at IS NULL"
-    "    AND (kind = 'instant' OR starts_at + duration_minutes * 60 > ?2))"
+    "WITH mine AS ("
+    "  SELECT id FROM meetings WHERE host_id = ?1"
+    "  UNION SELECT i.meeting_id FROM meeting_invitations i JOIN users u ON u.email = i.email WHERE u.id = ?1),"
+    " candidates AS ("
+    "  SELECT mm.id, COALESCE(mm.starts_at, mm.created_at) AS sort_key FROM mine JOIN meetings mm ON mm.id = mine.id"
+    "  WHERE mm.deleted_at IS NULL AND mm.ended_at IS NULL"
+    "    AND (mm.kind = 'instant' OR mm.starts_at + mm.duration_minutes * 60 > ?2))"
     " SELECT " FLUXMEET_MEETING_COLUMNS ", c.sort_key"
     " FROM candidates c JOIN meetings m ON m.id = c.id LEFT JOIN users u ON u.id = m.host_id"
     " WHERE (?3 = 0 OR c.sort_key > ?4 OR (c.sort_key = ?4 AND c.id > ?5))"

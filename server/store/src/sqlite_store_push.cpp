@@ -154,21 +154,28 @@ Result<void> SqliteStore::pruneSentNotifications(UnixTime before) {
 }
 
 Result<std::vector<DueReminder>> SqliteStore::listDueReminders(UnixTime now) {
+  // Recipients: the host and every invitee with an account, each with their own settings.
+  static const std::string minutes = "COALESCE(s.reminder_minutes, " + std::to_string(kDefaultReminderMinutes) + ")";
   static const std::string sql =
-      "SELECT m.id, m.code, m.title, m.starts_at, m.host_id, COALESCE(s.reminder_minutes, " +
-      std::to_string(kDefaultReminderMinutes) +
-      ")"
-      " FROM meetings m LEFT JOIN notification_settings s ON s.user_id = m.host_id"
-      " WHERE m.kind = 'scheduled' AND m.deleted_at IS NULL AND m.host_id IS NOT NULL"
-      " AND m.starts_at > ?1 AND m.starts_at <= ?1 + " +
+      "WITH soon AS ("
+      "  SELECT id, code, title, starts_at, host_id FROM meetings"
+      "  WHERE kind = 'scheduled' AND deleted_at IS NULL AND starts_at > ?1 AND starts_at <= ?1 + " +
       std::to_string(kMaxReminderLead) +
-      " AND COALESCE(s.reminders, 1) = 1"
-      " AND m.starts_at - COALESCE(s.reminder_minutes, " +
-      std::to_string(kDefaultReminderMinutes) +
-      ") * 60 <= ?1"
+      "),"
+      " recipients AS ("
+      "  SELECT id AS meeting_id, host_id AS user_id FROM soon WHERE host_id IS NOT NULL"
+      "  UNION SELECT soon.id, u.id FROM soon JOIN meeting_invitations i ON i.meeting_id = soon.id"
+      "    JOIN users u ON u.email = i.email)"
+      " SELECT m.id, m.code, m.title, m.starts_at, r.user_id, " +
+      minutes +
+      " FROM recipients r JOIN soon m ON m.id = r.meeting_id"
+      " LEFT JOIN notification_settings s ON s.user_id = r.user_id"
+      " WHERE COALESCE(s.reminders, 1) = 1 AND m.starts_at - " +
+      minutes +
+      " * 60 <= ?1"
       " AND NOT EXISTS (SELECT 1 FROM sent_notifications n"
-      "   WHERE n.key = 'reminder:' || m.id || ':' || m.starts_at || ':' || m.host_id)"
-      " ORDER BY m.starts_at, m.id LIMIT " +
+      "   WHERE n.key = 'reminder:' || m.id || ':' || m.starts_at || ':' || r.user_id)"
+      " ORDER BY m.starts_at, m.id, r.user_id LIMIT " +
       std::to_string(kDueReminderBatch);
   return fetchAll(*db_, readDueReminder, sql, now);
 }

@@ -189,6 +189,14 @@ Result<Session> SqliteStore::rotateRefreshToken(const RefreshRotation& rotation)
 
 Result<Session> SqliteStore::findSession(const std::string& sessionId) { return loadSession(sessionId); }
 
+Result<User> SqliteStore::findSessionUser(const std::string& sessionId, Id userId) {
+  return fetchOne(*db_, "session not found", readUser,
+                  "SELECT u.id, u.username, u.email, u.password_hash, u.created_at, u.updated_at "
+                  "FROM sessions s JOIN users u ON u.id = s.user_id "
+                  "WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL",
+                  sessionId, userId);
+}
+
 Result<Session> SqliteStore::findSessionByRefreshToken(const std::string& tokenHash, UnixTime now) {
   return fetchOne(*db_, "session not found", readSession,
                   "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, s.user_agent, "

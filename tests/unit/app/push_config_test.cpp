@@ -1,7 +1,10 @@
 // Web Push settings (issue 9): VAPID keys optional but a real pair when given (and never echoed),
-// the subject defaulting from PUBLIC_URL, the test-only PUSH_ALLOW_HTTP switch.
+// the subject defaulting from PUBLIC_URL, the test-only PUSH_ALLOW_HTTP switch, the extra CA file.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include "fluxmeet/app/config.hpp"
@@ -68,11 +71,28 @@ TEST(PushConfig, BadValuesAreOneClearLineWithoutTheKey) {
   EXPECT_FALSE(load({}, {{"PUSH_SCHEDULER_INTERVAL_MS", "10"}}).ok());
 }
 
+TEST(PushConfig, CaFileFromEnvironmentOrFlagMustExist) {
+  EXPECT_TRUE(load({})->pushCaFile.empty());
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("fluxmeet-push-ca-" + std::to_string(::getpid()) + ".pem");
+  std::ofstream(file) << "-----BEGIN CERTIFICATE-----\n";
+  auto fromEnv = load({}, {{"PUSH_CA_FILE", file.string()}});
+  ASSERT_TRUE(fromEnv.ok()) << fromEnv.error().message;
+  EXPECT_EQ(fromEnv->pushCaFile, file.string());
+  auto fromFlag = load({"--push-ca-file", file.string()}, {{"PUSH_CA_FILE", "/elsewhere.pem"}});
+  ASSERT_TRUE(fromFlag.ok()) << fromFlag.error().message;
+  EXPECT_EQ(fromFlag->pushCaFile, file.string());
+  std::filesystem::remove(file);
+  auto missing = load({"--push-ca-file", "/nonexistent/fluxmeet-ca.pem"});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("PUSH_CA_FILE"), std::string::npos);
+}
+
 TEST(PushConfig, HelpNamesTheSettings) {
   auto help = load({"--help"});
   ASSERT_FALSE(help.ok());
   for (const char* name : {"VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT", "PUSH_ALLOW_HTTP",
-                           "PUSH_SCHEDULER_INTERVAL_MS"}) {
+                           "PUSH_SCHEDULER_INTERVAL_MS", "PUSH_CA_FILE", "--push-ca-file"}) {
     EXPECT_NE(help.error().message.find(name), std::string::npos) << name;
   }
 }

@@ -1,10 +1,13 @@
 #include "fluxmeet/push/push_sender.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "fake_push_service.hpp"
@@ -375,6 +378,24 @@ TEST_F(PushSenderTest, RefusesBadOptions) {
   PushSenderOptions noQueue = options();
   noQueue.maxQueued = 0;
   EXPECT_FALSE(PushSender::create(std::move(noQueue)).ok());
+}
+
+// PUSH_CA_FILE: read when the sender is made, so a wrong file stops the server at start-up.
+TEST_F(PushSenderTest, ExtraCaFileMustHoldACertificate) {
+  PushSenderOptions missing = options();
+  missing.extraCaFile = "/nonexistent/fluxmeet-push-ca.pem";
+  auto noFile = PushSender::create(std::move(missing));
+  ASSERT_FALSE(noFile.ok());
+  EXPECT_EQ(noFile.error().field, "extraCaFile");
+  const std::filesystem::path notPem =
+      std::filesystem::temp_directory_path() / ("fluxmeet-not-a-ca-" + std::to_string(::getpid()) + ".pem");
+  std::ofstream(notPem) << "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n";
+  PushSenderOptions garbage = options();
+  garbage.extraCaFile = notPem.string();
+  auto noCertificate = PushSender::create(std::move(garbage));
+  std::filesystem::remove(notPem);
+  ASSERT_FALSE(noCertificate.ok());
+  EXPECT_EQ(noCertificate.error().field, "extraCaFile");
 }
 
 }  // namespace

@@ -65,6 +65,27 @@ TEST_F(UsersTest, UpdatesUserAndRejectsTakenEmail) {
   EXPECT_EQ(store_->updateUser(9999, UserUpdate{"X", std::nullopt, kNow}).error().code, ErrorCode::NotFound);
 }
 
+TEST_F(UsersTest, SessionUserOnlyForTheOwnersLiveSession) {
+  User alice = makeUser("Alice", "alice@example.com");
+  User bob = makeUser("Bob", "bob@example.com");
+  makeSession(alice.id, "s-alice", "t-alice");
+  makeSession(bob.id, "s-bob", "t-bob");
+
+  auto found = store_->findSessionUser("s-alice", alice.id);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, alice.id);
+  EXPECT_EQ(found->email, "alice@example.com");
+  EXPECT_EQ(found->passwordHash, "$argon2id$hash-of-Alice");
+
+  // A token whose subject and session disagree (Bob's id with Alice's session) finds nothing.
+  EXPECT_EQ(store_->findSessionUser("s-alice", bob.id).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(store_->findSessionUser("no-such-session", alice.id).error().code, ErrorCode::NotFound);
+
+  ASSERT_TRUE(store_->revokeSession(alice.id, "s-alice", kNow + 1).ok());
+  EXPECT_EQ(store_->findSessionUser("s-alice", alice.id).error().code, ErrorCode::NotFound);
+  EXPECT_TRUE(store_->findSessionUser("s-bob", bob.id).ok());
+}
+
 TEST_F(UsersTest, UpdatePasswordRevokesOtherSessionsOnly) {
   User alice = makeUser("Alice", "alice@example.com");
   User bob = makeUser("Bob", "bob@example.com");

@@ -20,6 +20,7 @@
 
 #include "fluxmeet/common/rate_limiter.hpp"
 #include "fluxmeet/common/result.hpp"
+#include "fluxmeet/meeting/activity_listener.hpp"
 #include "fluxmeet/meeting/join_policy.hpp"
 #include "fluxmeet/meeting/lobby_listener.hpp"
 #include "fluxmeet/meeting/peer_sink.hpp"
@@ -125,6 +126,9 @@ class Room {
 
   // Told when someone starts waiting in the lobby; null: nobody. Non-owning, outlives the room.
   void setLobbyListener(LobbyListener* listener) { lobbyListener_ = listener; }
+  // Told when the meeting starts and closes and of each chat message; null: nobody. Non-owning,
+  // outlives the room.
+  void setActivityListener(ActivityListener* listener) { activityListener_ = listener; }
 
   // Recording (room_recording_methods.cpp), hosts and co-hosts: every producer of the meeting
   // is recorded while it runs; everyone sees recording.started / recording.stopped.
@@ -186,6 +190,8 @@ class Room {
   nlohmann::json peerJson(const Peer& peer) const;
   nlohmann::json settingsJson() const;
   nlohmann::json producersJson() const;
+  // The distinct accounts of the joined peers, leaving out `exceptUserId` if given.
+  std::vector<store::Id> presentUserIds(std::optional<store::Id> exceptUserId = std::nullopt) const;
   Result<RoomMedia*> mediaFor(const std::string& peerId);
   // Sets the peer's mute flag and pauses/resumes its producers of that kind; tells everyone.
   void applyMute(Peer& peer, MediaKind kind, bool muted);
@@ -220,6 +226,7 @@ class Room {
   bool autoRecordDone_ = false;
   std::unique_ptr<RoomBoard> board_;  // restored from the store when the room is created
   LobbyListener* lobbyListener_ = nullptr;
+  ActivityListener* activityListener_ = nullptr;
 };
 
 }  // namespace fluxmeet::meeting

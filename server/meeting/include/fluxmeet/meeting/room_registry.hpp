@@ -42,6 +42,8 @@ class RoomRegistry {
   std::size_t roomCount() const { return rooms_.size(); }
   // Given to every room (see Room::setLobbyListener); null: none. Must outlive the registry.
   void setLobbyListener(LobbyListener* listener);
+  // Given to every room (see Room::setActivityListener); null: none. Must outlive the registry.
+  void setActivityListener(ActivityListener* listener);
 
  private:
   struct Entry {
@@ -56,6 +58,7 @@ class RoomRegistry {
   RateLimiter passcodeLimiter_;
   std::map<std::string, Entry> rooms_;
   LobbyListener* lobbyListener_ = nullptr;
+  ActivityListener* activityListener_ = nullptr;
 };
 
 }  // namespace fluxmeet::meeting

@@ -31,6 +31,7 @@ struct NotifierOptions {
   push::VapidKeys vapidKeys;
   std::string subject;           // VAPID "sub": mailto: or https: contact
   bool allowPlainHttp = false;   // tests only: push services on http://127.0.0.1
+  std::string extraCaFile;       // PEM certificates trusted besides the system's (PushSenderOptions)
   // Runs a callback on the control thread (asio::post on its io_context).
   std::function<void(std::function<void()>)> post;
 };

@@ -1,7 +1,7 @@
 #pragma once
-// ReminderScheduler: "your meeting starts in N minutes" to the host of every scheduled meeting
-// (issue 9), reminderMinutes (their setting) before it starts. Invitations do not exist yet, so
-// hosts are the only ones reminded.
+// ReminderScheduler: "your meeting starts in N minutes" to the host and to every invitee with an
+// account of each scheduled meeting (issue 9), reminderMinutes (each their own setting) before it
+// starts.
 //
 // Each pass reads what is due from the database (Store::listDueReminders) and claims each
 // reminder's key in sent_notifications before sending, so a reminder goes out at most once, even

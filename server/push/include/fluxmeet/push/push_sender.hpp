@@ -92,8 +92,10 @@ struct PushSenderOptions {
   std::chrono::seconds vapidValidity{std::chrono::hours(12)};
   // Push services are https only; plain http is for tests against a local server.
   bool allowPlainHttp = false;
-  // A CA bundle to trust instead of the system's (tests, private push services); empty = system.
-  std::string caFile;
+  // A PEM file of certificates to trust besides the system's CA store (a private push service, or
+  // a test's self-signed one); empty = the system's only. Read by create(): an unreadable file or
+  // one without a certificate is a ValidationFailed error (field "extraCaFile").
+  std::string extraCaFile;
   // Where callbacks run (see the threading note above); empty = on the sender thread.
   std::function<void(std::function<void()>)> post;
   // Source of the retry jitter in [0, 1); empty = a PRNG seeded from std::random_device.

@@ -13,6 +13,7 @@
 #include "fluxmeet/http/server.hpp"
 #include "fluxmeet/meeting/media_event_relay.hpp"
 #include "fluxmeet/media/worker/media_plane.hpp"
+#include "fluxmeet/meeting/activity_listener.hpp"
 #include "fluxmeet/meeting/lobby_listener.hpp"
 #include "fluxmeet/meeting/recording_service.hpp"
 #include "fluxmeet/store/store.hpp"
@@ -32,6 +33,9 @@ struct SignalingOptions {
   meeting::RecordingService* recordings = nullptr;
   // Told when someone starts waiting in a lobby (push to an absent host); null: nobody.
   meeting::LobbyListener* lobbyListener = nullptr;
+  // Told when a meeting starts or closes and of each chat message (push to invitees and to
+  // participants in the background); null: nobody. Must outlive this server.
+  meeting::ActivityListener* activityListener = nullptr;
 };
 
 class SignalingCore;

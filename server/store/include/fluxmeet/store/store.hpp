@@ -269,7 +269,8 @@ struct NotificationSettings {
   bool chat = true;
 };
 
-// A meeting reminder that is due: the meeting's host with reminders on, inside its window.
+// A meeting reminder that is due: the meeting's host or an invitee with an account, with
+// reminders on, inside their window.
 struct DueReminder {
   Id meetingId = 0;
   std::string code;
@@ -282,6 +283,24 @@ struct DueReminder {
 // The sent-notification key of a meeting reminder: "reminder:<meetingId>:<startsAt>:<userId>".
 // A meeting moved to another time is a new reminder.
 std::string reminderNotificationKey(Id meetingId, UnixTime startsAt, Id userId);
+
+// An email address invited to a meeting (issue 9), stored trimmed and lower-cased like
+// users.email: the account with that address (now or registered later) is the invitee.
+struct Invitation {
+  Id id = 0;
+  Id meetingId = 0;
+  std::string email;
+  UnixTime invitedAt = 0;
+  std::optional<UnixTime> emailedAt;  // when the invitation mail went out
+  bool registered = false;            // filled on reads: an account with this email exists
+};
+
+struct NewInvitations {
+  Id meetingId = 0;
+  std::vector<std::string> emails;  // normalised; duplicates and ones already invited are skipped
+  UnixTime now = 0;
+  int maxPerMeeting = 500;  // past this many in all: Unprocessable, nothing added
+};
 
 class Store {
  public:
@@ -309,6 +328,9 @@ class Store {
   // with Unauthorized. Unknown, expired or revoked: Unauthorized.
   virtual Result<Session> rotateRefreshToken(const RefreshRotation& rotation) = 0;
   virtual Result<Session> findSession(const std::string& sessionId) = 0;
+  // The account behind an access token, in one query (it runs on every authenticated request):
+  // NotFound unless the session exists, belongs to userId and is not revoked.
+  virtual Result<User> findSessionUser(const std::string& sessionId, Id userId) = 0;
   // Session that owns this (unused, unexpired) refresh token; used by logout.
   virtual Result<Session> findSessionByRefreshToken(const std::string& tokenHash, UnixTime now) = 0;
   virtual Result<std::vector<Session>> listActiveSessions(Id userId, UnixTime now) = 0;
@@ -329,9 +351,10 @@ class Store {
   virtual Result<Meeting> findMeetingByCode(const std::string& code, bool includeDeleted = false) = 0;
   virtual Result<Meeting> updateMeeting(Id meetingId, const MeetingUpdate& update) = 0;
   virtual Result<void> deleteMeeting(Id meetingId, UnixTime now) = 0;
-  // Upcoming: meetings the user hosts that are not deleted or ended and whose end lies in the future
-  // (instant meetings never ended count as upcoming), soonest first. Past: meetings the user hosted
-  // or attended that ended, or whose scheduled end passed, newest first (deleted included).
+  // Upcoming: meetings the user hosts or is invited to (by their account's email) that are not
+  // deleted or ended and whose end lies in the future (instant meetings never ended count as
+  // upcoming), soonest first. Past: meetings the user hosted or attended that ended, or whose
+  // scheduled end passed, newest first (deleted included).
   virtual Result<MeetingPage> listMeetings(Id userId, MeetingScope scope, const std::string& cursor, int limit,
                                            UnixTime now) = 0;
   virtual Result<void> setMeetingLocked(Id meetingId, bool locked, UnixTime now) = 0;
@@ -399,9 +422,21 @@ class Store {
   // claimed the key, false when it was claimed before (then the notification must not go out).
   virtual Result<bool> claimNotification(const std::string& key, UnixTime now) = 0;
   virtual Result<void> pruneSentNotifications(UnixTime before) = 0;
-  // Scheduled meetings, not deleted, whose host has reminders on and for which
-  // startsAt - reminderMinutes <= now < startsAt, and whose key is not claimed yet.
+  // Scheduled meetings, not deleted, with each of their host and invitees with an account who has
+  // reminders on and for whom startsAt - reminderMinutes <= now < startsAt, and whose key is not
+  // claimed yet.
   virtual Result<std::vector<DueReminder>> listDueReminders(UnixTime now) = 0;
+
+  // Invitations (issue 9). addInvitations inserts the addresses not invited yet and returns only
+  // those, in the order given; listInvitations is oldest first. deleteInvitation is NotFound unless
+  // the invitation belongs to meetingId.
+  virtual Result<std::vector<Invitation>> addInvitations(const NewInvitations& invitations) = 0;
+  virtual Result<std::vector<Invitation>> listInvitations(Id meetingId) = 0;
+  virtual Result<void> deleteInvitation(Id meetingId, Id invitationId) = 0;
+  // The invitation mail went out; no error when the invitation was deleted meanwhile.
+  virtual Result<void> markInvitationEmailed(Id invitationId, UnixTime now) = 0;
+  // The accounts whose email is invited to the meeting, by id.
+  virtual Result<std::vector<Id>> listInvitedUserIds(Id meetingId) = 0;
 };
 
 // Opens the store named by a DATABASE_URL ("sqlite://./data/fluxmeet.db", "sqlite::memory:")
