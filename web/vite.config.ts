@@ -4,13 +4,14 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { appShellPlugin, pwaOptions } from './src/pwa/pwaOptions';
 import { excalidrawAssets } from './vite/excalidrawAssets';
+import { segmentationAssets } from './vite/segmentationAssets';
 
 // The C++ server (port 6001) serves dist/ in production; in development Vite serves the app
 // and forwards the API and the signaling WebSocket to it so that cookies stay same-origin.
 const backend = 'http://localhost:6001';
 
 export default defineConfig({
-  plugins: [react(), VitePWA(pwaOptions), appShellPlugin, excalidrawAssets()],
+  plugins: [react(), VitePWA(pwaOptions), appShellPlugin, excalidrawAssets(), segmentationAssets()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

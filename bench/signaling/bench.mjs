@@ -11,13 +11,11 @@
 // Every wait has a timeout; the script exits non-zero if a phase fails.
 //
 // Usage: node bench.mjs <baseUrl> <serverPid> <connections> <meetingSizes comma-separated>
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-
-// The integration tests already install 'ws' (tests/integration/package.json); reuse it.
-const require = createRequire(new URL('../../tests/integration/package.json', import.meta.url));
-const WebSocket = require('ws');
+import {
+  CLK_TCK, SignalConnection, WebSocket, cpuTicks as cpuTicksOf, firstErrors, log, percentile, pool, post, registerUsers,
+  rssKiB as rssKiBOf, sleep, withTimeout,
+} from '../lib/load.mjs';
 
 const [baseUrl, pidArg, countArg, sizesArg] = process.argv.slice(2);
 const SERVER_PID = Number(pidArg);
@@ -26,153 +24,31 @@ const SIZES = (sizesArg ?? '10,50').split(',').map(Number);
 const CHAT_SECONDS = Number(process.env.BENCH_CHAT_SECONDS ?? 10);
 const OPEN_IN_FLIGHT = Number(process.env.BENCH_OPEN_IN_FLIGHT ?? 200);
 const JOIN_IN_FLIGHT = Number(process.env.BENCH_JOIN_IN_FLIGHT ?? 50);
-const REQUEST_TIMEOUT_MS = 15_000;
 const PHASE_TIMEOUT_MS = 60_000;
-const CLK_TCK = 100; // Linux USER_HZ; run.sh checks getconf CLK_TCK
 const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/ws`;
 
-const log = (...args) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
+const rssKiB = () => rssKiBOf(SERVER_PID);
+const cpuTicks = () => cpuTicksOf(SERVER_PID);
 
-function rssKiB() {
-  const status = readFileSync(`/proc/${SERVER_PID}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-}
-
-function cpuTicks() {
-  const stat = readFileSync(`/proc/${SERVER_PID}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
-    }),
-  ]);
-}
-
-// Runs fn(i) for i in [0, n) with at most `inFlight` at once; collects failures instead of
-// stopping at the first so the report can say how many failed and why.
-async function pool(n, inFlight, fn) {
-  let next = 0;
-  const errors = [];
-  async function worker() {
-    while (next < n) {
-      const i = next++;
-      try {
-        await fn(i);
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(n, inFlight) }, worker));
-  return errors;
-}
-
-async function post(path, body, token) {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    // 503 = the password-hashing pool is full (bounded work queue): wait and retry.
-    if (response.status === 503) {
-      await sleep(50);
-      continue;
-    }
-    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  }
-  throw new Error(`POST ${path}: still 503 after 20 attempts`);
-}
-
-// One signaling connection: requests matched by id, chat.message arrivals timed.
-class Client {
+// One signaling connection with chat.message arrivals timed.
+class Client extends SignalConnection {
   constructor(index) {
-    this.index = index;
-    this.nextId = 1;
-    this.pending = new Map();
+    super(wsUrl, index);
     this.latencies = null; // array shared per phase, set by the chat phase
   }
 
-  open() {
-    return new Promise((resolve, reject) => {
-      this.socket = new WebSocket(wsUrl, { perMessageDeflate: false, handshakeTimeout: REQUEST_TIMEOUT_MS });
-      this.socket.once('open', resolve);
-      this.socket.once('error', reject);
-      this.socket.on('message', (data) => this.onMessage(data));
-      this.socket.on('close', () => {
-        for (const { reject: fail } of this.pending.values()) fail(new Error('socket closed'));
-        this.pending.clear();
-      });
-    });
-  }
-
-  onMessage(data) {
-    const now = performance.now();
-    const message = JSON.parse(data.toString('utf8'));
-    if (message.id !== undefined) {
-      const pending = this.pending.get(message.id);
-      if (pending) {
-        this.pending.delete(message.id);
-        pending.resolve(message);
-      }
-    } else if (message.method === 'chat.message' && this.latencies) {
+  onNotification(message, now) {
+    if (message.method === 'chat.message' && this.latencies) {
       const sentAt = Number(message.data.text.split(' ')[1]);
       this.latencies.push(now - sentAt);
       if (now - sentAt > 50) this.slow?.add(Math.floor((sentAt - this.chatStart) / 100) / 10);
     }
   }
-
-  async call(method, data) {
-    const id = this.nextId++;
-    const response = await withTimeout(
-      new Promise((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
-        this.socket.send(JSON.stringify({ id, method, data }));
-      }),
-      REQUEST_TIMEOUT_MS,
-      method,
-    );
-    if (!response.ok) throw new Error(`${method}: ${JSON.stringify(response.error)}`);
-    return response.data;
-  }
-
-  close() {
-    this.socket?.terminate();
-  }
-}
-
-function firstErrors(errors) {
-  const counts = new Map();
-  for (const error of errors) counts.set(error.message, (counts.get(error.message) ?? 0) + 1);
-  return [...counts].slice(0, 3).map(([message, count]) => `${count} x ${message}`).join('; ');
 }
 
 async function setup() {
   const started = performance.now();
-  const users = new Array(N);
-  const errors = await pool(N, 8, async (i) => {
-    const name = `bench${i}`;
-    const registered = await post('/api/v1/auth/register', {
-      username: name, email: `${name}@example.com`, password: 'bench-password-0123456789',
-    });
-    users[i] = registered.accessToken;
-  });
-  if (errors.length) throw new Error(`registration: ${errors.length} failed: ${firstErrors(errors)}`);
+  const users = await registerUsers(baseUrl, N);
   log(`registered ${N} users in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return users;
 }
@@ -182,7 +58,7 @@ async function createMeetings(users, size) {
   const codes = new Array(count);
   // The first member of each meeting creates it (and is its host).
   const errors = await pool(count, 8, async (m) => {
-    codes[m] = (await post('/api/v1/meetings', { kind: 'instant', title: `bench ${size}/${m}` }, users[m * size])).code;
+    codes[m] = (await post(baseUrl, '/api/v1/meetings', { kind: 'instant', title: `bench ${size}/${m}` }, users[m * size])).code;
   });
   if (errors.length) throw new Error(`meeting creation: ${errors.length} failed: ${firstErrors(errors)}`);
   return codes;

@@ -16,7 +16,8 @@ export const TEST_TIMEOUT_MS = 90_000;
 export const DESKTOP = { name: 'desktop', viewport: { width: 1280, height: 800 } };
 export const PHONE = { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
-export function launchBrowser() {
+/** `extraArgs`: more Chromium switches, e.g. a file for the fake camera. */
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     timeout: 30_000,
@@ -35,6 +36,7 @@ export function launchBrowser() {
       '--allow-loopback-in-peer-connection',
       // getDisplayMedia picks the (fake) screen without a picker.
       '--auto-select-desktop-capture-source=Entire screen',
+      ...extraArgs,
     ],
   });
 }

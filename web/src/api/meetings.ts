@@ -1,5 +1,5 @@
 import { api, type ApiClient } from './client';
-import type { Meeting, MeetingHistory, MeetingInput, MeetingPatch, MeetingScope, Page } from './types';
+import type { Invitation, Meeting, MeetingHistory, MeetingInput, MeetingPatch, MeetingScope, Page } from './types';
 
 const path = (code: string) => `/meetings/${encodeURIComponent(code)}`;
 
@@ -28,6 +28,22 @@ export function deleteMeeting(code: string, client: ApiClient = api): Promise<vo
 
 export function getHistory(code: string, client: ApiClient = api): Promise<MeetingHistory> {
   return client.request<MeetingHistory>(`${path(code)}/history`);
+}
+
+/** The meeting's invitations (host only). */
+export async function listInvitations(code: string, client: ApiClient = api): Promise<Invitation[]> {
+  return (await client.request<{ invitations: Invitation[] }>(`${path(code)}/invitations`)).invitations;
+}
+
+/** Invites 1-50 addresses (duplicates and ones already invited are ignored); answers with all of
+ * the meeting's invitations after the change. New invitees are emailed when the server can. */
+export async function inviteByEmail(code: string, emails: string[], client: ApiClient = api): Promise<Invitation[]> {
+  const body = { emails };
+  return (await client.request<{ invitations: Invitation[] }>(`${path(code)}/invitations`, { method: 'POST', body })).invitations;
+}
+
+export function removeInvitation(code: string, id: number, client: ApiClient = api): Promise<void> {
+  return client.request<void>(`${path(code)}/invitations/${id}`, { method: 'DELETE' });
 }
 
 /** Fetches invite.ics with the bearer token and hands it to the browser as a file download. */

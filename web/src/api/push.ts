@@ -23,8 +23,9 @@ export async function getPushKey(client: ApiClient = api): Promise<string> {
   return publicKey;
 }
 
-export function saveSubscription(body: PushSubscriptionBody, client: ApiClient = api): Promise<{ id?: string } | undefined> {
-  return client.request<{ id?: string } | undefined>('/push/subscriptions', { method: 'POST', body });
+/** → `{"id": 7}`: the server's id of the subscription (a number; 201 new, 200 updated). */
+export function saveSubscription(body: PushSubscriptionBody, client: ApiClient = api): Promise<{ id: number }> {
+  return client.request<{ id: number }>('/push/subscriptions', { method: 'POST', body });
 }
 
 export function deleteSubscription(endpoint: string, client: ApiClient = api): Promise<void> {

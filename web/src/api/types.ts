@@ -55,6 +55,19 @@ export interface Meeting {
   joinUrl: string;
   /** GET /meetings/{code} only: the server is recording the meeting right now (told before joining). */
   recording?: boolean;
+  /** In lists: the caller is invited to this meeting (by their account's email), not its host. */
+  invited?: boolean;
+}
+
+/** Someone invited to a meeting by email (the host's view; other users' ids and names never show). */
+export interface Invitation {
+  id: number;
+  email: string;
+  invitedAt: string;
+  /** When the invitation email went out; null when not (yet) sent or no mail server is set up. */
+  emailedAt: string | null;
+  /** An account with this email exists: reminders and "started" notifications reach them. */
+  registered: boolean;
 }
 
 export interface MeetingInput {

@@ -20,6 +20,7 @@ import type {
   TransportOptions,
 } from '../signal/protocol';
 import { strings } from '../i18n/strings';
+import type { CameraEffectHook } from '../media/effects/cameraEffects';
 import { ReactionThrottle, isReactionEmoji, type ReactionEmoji } from './reactions';
 import {
   INITIAL_STATE as INITIAL,
@@ -233,9 +234,11 @@ export class MeetingClient {
     }
   }
 
-  private async produce(source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<void> {
+  private async produce(source: MediaSource, input: MediaStreamTrack, paused: boolean): Promise<void> {
     if (!this.sendTransport) return;
     const video = source === 'camera';
+    // With a video effect chosen, the camera is sent processed from its first frame.
+    const track = video && this.cameraEffect ? await this.cameraEffect.followCamera(input) : input;
     const producer = await this.sendTransport.produce({
       track,
       ...(video ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
@@ -322,6 +325,7 @@ export class MeetingClient {
     this.producers.delete(source);
     producer.close();
     producer.track?.stop();
+    if (source === 'camera') this.cameraEffect?.cameraClosed(true);
     this.setLocal(source, false, null);
     await this.signal.request('closeProducer', { producerId: producer.id }).catch(() => undefined);
   }
@@ -530,6 +534,8 @@ export class MeetingClient {
   // --- for the room's media tools (networkQuality.ts, deviceSwitch.ts, local recording) -------
   /** Asked first when a local track ends (device unplugged); true means another device took over. */
   localTrackEndedHandler: ((source: MediaSource) => Promise<boolean>) | null = null;
+  /** Video effects (media/effects/cameraEffects.ts): the camera goes through it when set. */
+  cameraEffect: CameraEffectHook | null = null;
   private preferredAudioDeviceId: string | undefined;
 
   /** The send and receive transports while media is up; their getStats() feeds the network indicator. */
@@ -575,6 +581,7 @@ export class MeetingClient {
       if (stopLocal) producer.track?.stop();
     }
     this.producers.clear();
+    this.cameraEffect?.cameraClosed(stopLocal);
     for (const consumer of this.consumers.values()) consumer.close();
     this.consumers.clear();
     this.sendTransport?.close();

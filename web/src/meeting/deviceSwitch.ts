@@ -19,6 +19,7 @@ import {
   type DeviceList,
   type DevicePreferences,
 } from '../media/devices';
+import type { CameraEffectHook } from '../media/effects/cameraEffects';
 import type { MediaSource } from '../signal/protocol';
 
 export type InputSource = 'mic' | 'camera';
@@ -43,6 +44,8 @@ export interface LocalMediaHost {
   showNotice(text: string): void;
   /** Asked first when a local track ends (device unplugged); true means it was handled. */
   localTrackEndedHandler: ((source: MediaSource) => Promise<boolean>) | null;
+  /** Video effects (media/effects): while one runs, the producer sends a track processed from the raw camera. */
+  cameraEffect?: CameraEffectHook | null;
 }
 
 export interface DeviceSwitchDeps {
@@ -129,7 +132,7 @@ export class DeviceSwitcher {
 
   /** The live track of the camera or microphone, if it is on. */
   localTrack(kind: DeviceKind): MediaStreamTrack | null {
-    const track = this.host.localProducer(sourceOf(kind))?.track ?? null;
+    const track = this.rawCamera(kind) ?? this.host.localProducer(sourceOf(kind))?.track ?? null;
     return track && track.readyState !== 'ended' ? track : null;
   }
 
@@ -169,6 +172,51 @@ export class DeviceSwitcher {
     (this.deps.rememberPreferences ?? rememberDevicePreferences)({ speakerDeviceId: deviceId });
   }
 
+  // --- front and back camera (phones) ------------------------------------------------------------
+  /** There is another camera to turn to: two or more listed, or one that faces several ways. */
+  canFlipCamera(): boolean {
+    if (this.state.devices.videoInputs.length > 1) return true;
+    const track = this.localTrack('video');
+    const facing = track && typeof track.getCapabilities === 'function' ? (track.getCapabilities().facingMode ?? []) : [];
+    return facing.length > 1;
+  }
+
+  /**
+   * Turns the camera round: facingMode 'user' <-> 'environment' where the camera says which way it
+   * faces (phones), else the next camera of the list. Failures end up in state.error, never thrown.
+   */
+  flipCamera(): Promise<void> {
+    return this.enqueue(async () => {
+      const track = this.localTrack('video');
+      if (!track) return;
+      this.set({ busy: 'video', error: null });
+      try {
+        const facing = track.getSettings().facingMode;
+        const cameras = this.state.devices.videoInputs.map((d) => d.deviceId).filter(Boolean);
+        const nextCamera = () => cameras[(cameras.indexOf(settingsDeviceId(track) ?? '') + 1) % cameras.length];
+        if (facing === 'user' || facing === 'environment') {
+          try {
+            await this.replace('video', undefined, facing === 'user' ? 'environment' : 'user');
+          } catch (error) {
+            // It faces one way only (a laptop's webcam): try the next camera instead.
+            if (cameras.length < 2) throw error;
+            await this.replace('video', nextCamera());
+          }
+        } else if (cameras.length > 1) {
+          await this.replace('video', nextCamera());
+        }
+        const deviceId = this.inUse('video');
+        this.host.preferDevice('video', deviceId);
+        if (deviceId) (this.deps.rememberPreferences ?? rememberDevicePreferences)({ videoDeviceId: deviceId });
+        this.set({ videoDeviceId: deviceId });
+      } catch (error) {
+        this.set({ error: classifyMediaError(error, 'video').message });
+      } finally {
+        this.set({ busy: null });
+      }
+    });
+  }
+
   /** Runs device operations one after another, so that a click and an unplug never interleave. */
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
     const run = this.queue.then(operation, operation);
@@ -180,9 +228,10 @@ export class DeviceSwitcher {
     return settingsDeviceId(this.localTrack(kind));
   }
 
-  private async open(kind: DeviceKind, deviceId: string | undefined): Promise<MediaStreamTrack> {
+  private async open(kind: DeviceKind, deviceId: string | undefined, facing?: VideoFacingModeEnum): Promise<MediaStreamTrack> {
     const getUserMedia = this.deps.getUserMedia ?? ((c) => navigator.mediaDevices.getUserMedia(c));
-    const stream = await getUserMedia(kind === 'audio' ? { audio: audioConstraints(deviceId) } : { video: videoConstraints(deviceId) });
+    const video = facing ? { ...videoConstraints(undefined), facingMode: { exact: facing } } : videoConstraints(deviceId);
+    const stream = await getUserMedia(kind === 'audio' ? { audio: audioConstraints(deviceId) } : { video });
     const tracks = stream.getTracks();
     const track = tracks.find((t) => t.kind === kind);
     for (const t of tracks) if (t !== track) t.stop();
@@ -191,25 +240,26 @@ export class DeviceSwitcher {
   }
 
   /**
-   * Opens `deviceId` (the default device when undefined) and puts it into the source's producer.
-   * Returns false when the source is off: then the choice only applies when it is turned on.
+   * Opens `deviceId` (the default device when undefined, or the camera facing `facing`) and puts it
+   * into the source's producer. Returns false when the source is off: then the choice only applies
+   * when it is turned on.
    */
-  private async replace(kind: DeviceKind, deviceId: string | undefined): Promise<boolean> {
+  private async replace(kind: DeviceKind, deviceId: string | undefined, facing?: VideoFacingModeEnum): Promise<boolean> {
     const source = sourceOf(kind);
     this.host.preferDevice(kind, deviceId);
     const producer = this.host.localProducer(source);
     if (!producer || producer.closed) return false;
-    const old = producer.track;
+    const old = this.rawCamera(kind) ?? producer.track;
     if (deviceId && old && old.readyState !== 'ended' && settingsDeviceId(old) === deviceId) return true;
     let track: MediaStreamTrack;
     try {
-      track = await this.open(kind, deviceId);
+      track = await this.open(kind, deviceId, facing);
     } catch (error) {
       // Many phones cannot run two cameras at once (front and back): let go of the old one first.
       if (kind !== 'video' || !old || classifyMediaError(error, kind).kind !== 'in-use') throw error;
       old.stop();
       try {
-        track = await this.open(kind, deviceId);
+        track = await this.open(kind, deviceId, facing);
       } catch (retryError) {
         await this.reopen(producer, kind, settingsDeviceId(old));
         throw retryError;
@@ -220,22 +270,33 @@ export class DeviceSwitcher {
       track.stop();
       return false;
     }
+    let published = track;
     try {
-      await producer.replaceTrack({ track });
+      published = await this.publishable(kind, track);
+      await producer.replaceTrack({ track: published });
     } catch (error) {
       track.stop();
       if (producer.closed) return false;
       throw error;
     }
     if (old !== track) old?.stop();
-    this.host.localTrackReplaced(source, track);
+    this.host.localTrackReplaced(source, published);
     return true;
+  }
+
+  // With a video effect on, the device switch changes the effect's input, not what is sent.
+  private rawCamera(kind: DeviceKind): MediaStreamTrack | null {
+    return kind === 'video' ? (this.host.cameraEffect?.rawCameraTrack() ?? null) : null;
+  }
+
+  private publishable(kind: DeviceKind, track: MediaStreamTrack): Promise<MediaStreamTrack> {
+    return kind === 'video' && this.host.cameraEffect ? this.host.cameraEffect.followCamera(track) : Promise.resolve(track);
   }
 
   /** Best effort to get the previous camera back after a failed switch that had to stop it. */
   private async reopen(producer: SwitchableProducer, kind: DeviceKind, deviceId: string | undefined): Promise<void> {
     try {
-      const track = await this.open(kind, deviceId);
+      const track = await this.publishable(kind, await this.open(kind, deviceId));
       await producer.replaceTrack({ track });
       this.host.localTrackReplaced(sourceOf(kind), track);
     } catch {

@@ -4,6 +4,10 @@
 import { api, type ApiClient } from '../api/client';
 import { deleteSubscription, getPushKey, saveSubscription } from '../api/push';
 import { describeUserAgent } from '../ui/format';
+import { PushSetupError, urlBase64ToUint8Array } from './vapidKey';
+
+// Kept in vapidKey.ts so the service worker can use them without the app's API client.
+export { PushSetupError, urlBase64ToUint8Array };
 
 export type PushSupport = 'supported' | 'needs-install' | 'unsupported';
 export type EnableResult = 'enabled' | 'denied' | 'dismissed';
@@ -39,13 +43,6 @@ export interface PushEnvironment {
   standalone: boolean;
 }
 
-export class PushSetupError extends Error {
-  constructor(readonly code: 'no-worker' | 'bad-key' | 'no-keys') {
-    super(code);
-    this.name = 'PushSetupError';
-  }
-}
-
 /** How long to wait for the service worker to become active before giving up. */
 export const READY_TIMEOUT_MS = 10_000;
 
@@ -69,23 +66,6 @@ export function pushSupport(env: PushEnvironment): PushSupport {
   if (env.serviceWorker && env.hasPushManager && env.notification) return 'supported';
   if (isIos(env.userAgent) && !env.standalone) return 'needs-install';
   return 'unsupported';
-}
-
-/** base64url (no padding) → bytes, as PushManager.subscribe wants the VAPID key. The key must be
- * an uncompressed P-256 point: 65 bytes starting with 0x04. */
-export function urlBase64ToUint8Array(value: string): Uint8Array<ArrayBuffer> {
-  const base64 = value.trim().replace(/-/g, '+').replace(/_/g, '/');
-  const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
-  let raw: string;
-  try {
-    raw = atob(padded);
-  } catch {
-    throw new PushSetupError('bad-key');
-  }
-  const bytes = new Uint8Array(new ArrayBuffer(raw.length));
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  if (bytes.length !== 65 || bytes[0] !== 0x04) throw new PushSetupError('bad-key');
-  return bytes;
 }
 
 function sameBytes(a: ArrayBuffer, b: Uint8Array): boolean {

@@ -7,7 +7,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, matchPrecache, precache
 import { NavigationRoute, registerRoute, setCatchHandler } from 'workbox-routing';
 import { CacheFirst, NetworkOnly, StaleWhileRevalidate } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
-import { handleNotificationClick, handlePush, isServerPath, isStaticAsset, SERVER_PATHS } from './swHandlers';
+import { handleNotificationClick, handlePush, handleSubscriptionChange, isServerPath, isStaticAsset, SERVER_PATHS } from './swHandlers';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -44,7 +44,23 @@ self.addEventListener('message', (event) => {
 });
 
 self.addEventListener('push', (event) => {
-  event.waitUntil(handlePush(self.registration, event.data));
+  event.waitUntil(handlePush(self.registration, event.data, self.clients));
+});
+
+// The push service renewed or dropped the subscription (expiry, key rotation on its side).
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(
+    handleSubscriptionChange({
+      newSubscription: event.newSubscription,
+      pushManager: self.registration.pushManager,
+      fetch: (input, init) => fetch(input, init),
+    })
+      .then((result) => {
+        if (result === 'failed')
+          console.warn('Could not save the renewed push subscription; notifications stop until push is turned on again');
+      })
+      .catch((error: unknown) => console.warn('Could not renew the push subscription', error)),
+  );
 });
 
 self.addEventListener('notificationclick', (event) => {

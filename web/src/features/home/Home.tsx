@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../api/errors';
-import { createMeeting } from '../../api/meetings';
+import { createMeeting, inviteByEmail } from '../../api/meetings';
 import type { Meeting } from '../../api/types';
 import { strings } from '../../i18n/strings';
 import { useToast } from '../../ui/Toasts';
@@ -83,9 +83,17 @@ export default function Home() {
               <ScheduleForm
                 key={formKey}
                 initial={emptySchedule()}
-                onSubmit={async (values) => {
+                invite
+                onSubmit={async (values, invitees) => {
                   const meeting = await createMeeting(toMeetingInput(values));
-                  toast.show(strings.home.scheduled);
+                  // The meeting exists now, whatever happens to the invitations: never create it twice.
+                  let invited = true;
+                  if (invitees.length > 0)
+                    invited = await inviteByEmail(meeting.code, invitees).then(
+                      () => true,
+                      () => false,
+                    );
+                  toast.show(invited ? strings.home.scheduled : strings.invitations.scheduledButNotInvited, invited ? undefined : 'danger');
                   setScheduled(meeting);
                 }}
               />

@@ -51,6 +51,7 @@ describe('ScheduleForm', () => {
         durationMinutes: '30',
         settings: expect.objectContaining({ waitingRoom: true, screenShare: 'hosts' }),
       }),
+      [],
     );
   });
 

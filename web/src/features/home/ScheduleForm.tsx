@@ -3,6 +3,7 @@ import { toFormErrors } from '../../api/errors';
 import type { MeetingSettings } from '../../api/types';
 import { strings } from '../../i18n/strings';
 import { FormAlert, FormField, SubmitButton } from '../../ui/FormField';
+import { EmailChips } from '../meetings/Invitations';
 import { browserTimeZone, MAX_DURATION, MIN_DURATION, validateSchedule, type ScheduleValues } from './scheduleValidation';
 
 const FIELDS = ['title', 'startsAt', 'durationMinutes', 'passcode'] as const;
@@ -10,8 +11,11 @@ type SwitchSetting = 'waitingRoom' | 'guestsAllowed' | 'muteOnEntry' | 'autoReco
 
 export interface ScheduleFormProps {
   initial: ScheduleValues;
-  /** Resolves when saved; throws an ApiError whose field errors are shown inline. */
-  onSubmit: (values: ScheduleValues) => Promise<void>;
+  /** Resolves when saved; throws an ApiError whose field errors are shown inline. `invitees`: the
+   * addresses entered when `invite` is set (the caller invites them once the meeting exists). */
+  onSubmit: (values: ScheduleValues, invitees: string[]) => Promise<void>;
+  /** Shows an "Invite people" field (a new meeting; an existing one manages its invitations apart). */
+  invite?: boolean;
   submitLabel?: string;
   /** For edits: a start time that already passed may stay as it was. */
   allowUnchangedStart?: boolean;
@@ -26,8 +30,10 @@ export function ScheduleForm({
   submitLabel = strings.schedule.submit,
   allowUnchangedStart,
   onCancel,
+  invite = false,
   now = () => new Date(),
 }: ScheduleFormProps) {
+  const [invitees, setInvitees] = useState<string[]>([]);
   const [values, setValues] = useState<ScheduleValues>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string | null>(null);
@@ -49,7 +55,7 @@ export function ScheduleForm({
     if (Object.keys(found).length) return;
     setBusy(true);
     try {
-      await onSubmit(values);
+      await onSubmit(values, invitees);
     } catch (err) {
       const mapped = toFormErrors(err, FIELDS);
       setErrors(mapped.fields);
@@ -152,6 +158,7 @@ export function ScheduleForm({
           <option value="hosts">{strings.schedule.screenShareHosts}</option>
         </select>
       </fieldset>
+      {invite && <EmailChips emails={invitees} onChange={setInvitees} disabled={busy} />}
       <div className="d-flex gap-2 justify-content-end">
         {onCancel && (
           <button type="button" className="btn btn-outline-secondary rounded-pill px-4" onClick={onCancel}>

@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { getGuestToken } from '../../api/meetings';
 import { strings } from '../../i18n/strings';
 import { MeetingClient } from '../../meeting/MeetingClient';
+import { cameraEffectsFor } from '../../meeting/meetingClientEffects';
 import { SignalClient, signalingUrl } from '../../signal/SignalClient';
 import { Disconnected, isDisconnected } from './Disconnected';
 import MeetingLobby, { type JoinSettings, type MeetingInfo } from './MeetingLobby';
@@ -42,6 +43,8 @@ export default function MeetingPage() {
       signal: (handlers) => new SignalClient({ url: signalingUrl(), token, ...handlers }),
       authToken: token,
     });
+    // Before joining, so that a chosen background applies to the camera's first frame.
+    cameraEffectsFor(meetingClient);
     try {
       await meetingClient.join({
         code: meeting.code,

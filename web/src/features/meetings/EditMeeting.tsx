@@ -8,6 +8,7 @@ import { useToast } from '../../ui/Toasts';
 import { useAsync } from '../../ui/useAsync';
 import { ScheduleForm } from '../home/ScheduleForm';
 import { scheduleFromMeeting, toMeetingPatch } from '../home/scheduleValidation';
+import { ManageInvitations } from './Invitations';
 
 export default function EditMeeting() {
   const { code = '' } = useParams();
@@ -41,6 +42,10 @@ export default function EditMeeting() {
             navigate('/meetings');
           }}
         />
+      </div>
+      {/* Invitations change at once (not with "Save changes"): each one may send an email. */}
+      <div className="section-card p-4 mt-3">
+        <ManageInvitations code={code} />
       </div>
     </div>
   );

@@ -15,6 +15,11 @@ export function MeetingCard({ meeting, past, onDelete }: { meeting: Meeting; pas
           <h2 className="h6 mb-1 text-truncate">
             {meeting.title}
             {live && <span className="badge text-bg-success ms-2">{strings.meetings.live}</span>}
+            {meeting.invited && !meeting.isHost && (
+              <span className="badge text-bg-info ms-2" title={strings.meetings.invitedTitle} data-testid="invited-badge">
+                {strings.meetings.invited}
+              </span>
+            )}
             {meeting.hasPasscode && (
               <i
                 className="bi bi-lock-fill text-secondary ms-2"

@@ -34,7 +34,7 @@ import { BoardSession, type BoardMeetingLink } from './BoardSession';
 import { blobToDataUrl, dataUrlToBlob, downloadBoardFile, imageProblem, uploadBoardFile, type TokenSource } from './boardFiles';
 import type { BoardElement, RemoteViewport } from './boardTypes';
 import { mergeIntoScene } from './reconcile';
-import { boardErrorMessage, selectedIds, selectionRecord, STICKY_NOTE, viewportCenter } from './sceneTools';
+import { boardErrorMessage, sceneTypes, selectedIds, selectionRecord, STICKY_NOTE, viewportCenter } from './sceneTools';
 
 export interface BoardCanvasProps {
   client: BoardMeetingLink;
@@ -57,6 +57,7 @@ export default function BoardCanvas({ client, code, token, peers, canEdit, prese
   const [api, setApi] = useState<ExcalidrawImperativeAPI | null>(null);
   const [ready, setReady] = useState(false);
   const session = useRef<BoardSession | null>(null);
+  const container = useRef<HTMLDivElement>(null);
   // Props the long-lived callbacks read: kept in refs so the engine is made once per board.
   const live = useRef({ follow, presenting, peers, onError, code, token });
   live.current = { follow, presenting, peers, onError, code, token };
@@ -230,6 +231,8 @@ export default function BoardCanvas({ client, code, token, peers, canEdit, prese
     const hash = hashElementsVersion(elements);
     if (hash === files.current.lastHash) return;
     files.current.lastHash = hash;
+    // Written to the DOM directly: a React state would re-render Excalidraw on every stroke.
+    if (container.current) container.current.dataset.elementTypes = sceneTypes(elements);
     board.engine.applyLocal(elements.filter(sendable));
     void appState;
   };
@@ -260,7 +263,7 @@ export default function BoardCanvas({ client, code, token, peers, canEdit, prese
   };
 
   return (
-    <div className="board-canvas h-100 w-100" data-testid="board-canvas" data-ready={ready}>
+    <div ref={container} className="board-canvas h-100 w-100" data-testid="board-canvas" data-ready={ready}>
       <Excalidraw
         excalidrawAPI={setApi}
         onChange={onChange}

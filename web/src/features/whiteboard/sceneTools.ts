@@ -54,3 +54,16 @@ export function viewportCenter(appState: { scrollX: number; scrollY: number; wid
   const zoom = appState.zoom.value || 1;
   return { x: -appState.scrollX + appState.width / 2 / zoom, y: -appState.scrollY + appState.height / 2 / zoom };
 }
+
+/**
+ * The live elements' types, sorted and space-separated ("rectangle rectangle text"): what the
+ * board container shows in data-element-types, so a browser test can see what a person sees on
+ * the canvas (which is pixels, not DOM) without reaching into Excalidraw.
+ */
+export function sceneTypes(elements: readonly { type: string; isDeleted: boolean }[]): string {
+  return elements
+    .filter((e) => !e.isDeleted)
+    .map((e) => e.type)
+    .sort()
+    .join(' ');
+}

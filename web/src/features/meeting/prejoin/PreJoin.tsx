@@ -12,6 +12,8 @@ import {
 import { FormAlert, FormField } from '../../../ui/FormField';
 import { formatDateTime } from '../../../ui/format';
 import { useSession } from '../../auth/session';
+import { PreJoinEffects } from '../effects/PreJoinEffects';
+import { usePreviewEffect } from '../effects/usePreviewEffect';
 import { DevicePicker } from './DevicePicker';
 import { LevelMeter } from './LevelMeter';
 import {
@@ -104,6 +106,8 @@ export function PreJoin({ meeting, onJoin, joining = false, error = null }: PreJ
     videoDeviceId: prefs.videoDeviceId,
   });
   const [speakerDeviceId, setSpeakerDeviceId] = useState(prefs.speakerDeviceId);
+  // The remembered background on the preview; the room applies the same one to what it sends.
+  const effect = usePreviewEffect(isLive(state.video) ? state.video.track : null);
   const [name, setName] = useState(() => user?.username ?? prefs.displayName ?? '');
   const [nameTouched, setNameTouched] = useState(false);
   const [passcode, setPasscode] = useState('');
@@ -169,6 +173,7 @@ export function PreJoin({ meeting, onJoin, joining = false, error = null }: PreJ
         <div className="col-lg-7 col-xl-6">
           <Preview
             state={state}
+            shownVideo={effect.shown}
             initials={initialsOf(name)}
             disabled={locked || !media}
             onToggleAudio={() => void media?.setAudioEnabled(!isOn(state.audio))}
@@ -211,6 +216,7 @@ export function PreJoin({ meeting, onJoin, joining = false, error = null }: PreJ
               </div>
             )}
           </fieldset>
+          {effect.processor && <PreJoinEffects processor={effect.processor} onChoose={effect.choose} disabled={locked || !media} />}
         </div>
 
         <div className="col-lg-5 col-xl-4">
@@ -296,6 +302,8 @@ function MeetingDetails({ meeting }: { meeting: Meeting }) {
 
 interface PreviewProps {
   state: PreviewState;
+  /** The camera as shown: with the chosen background effect, when one runs. */
+  shownVideo: MediaStreamTrack | null;
   initials: string;
   disabled: boolean;
   onToggleAudio: () => void;
@@ -305,13 +313,13 @@ interface PreviewProps {
 const alertId = (kind: DeviceKind | 'both') => `prejoin-device-alert-${kind}`;
 
 /** The mirrored camera (or the person's initials) with the round microphone and camera buttons over it. */
-function Preview({ state, initials, disabled, onToggleAudio, onToggleVideo }: PreviewProps) {
+function Preview({ state, shownVideo, initials, disabled, onToggleAudio, onToggleVideo }: PreviewProps) {
   const { audio, video } = state;
   const sameFailure = audio.error && video.error && audio.error.kind === video.error.kind;
   return (
     <div className="position-relative rounded-4 overflow-hidden bg-dark text-white" style={{ aspectRatio: '16 / 9' }}>
       {isLive(video) && video.track ? (
-        <PreviewVideo track={video.track} />
+        <PreviewVideo track={shownVideo ?? video.track} />
       ) : (
         <div className="position-absolute top-0 start-0 w-100 h-100 d-flex flex-column align-items-center justify-content-center">
           <div

@@ -13,6 +13,10 @@ interface ControlBarProps {
   isHost: boolean;
   onMic: () => void;
   onCamera: () => void;
+  /** Shows a front/back camera button while the camera is on, when set (the device has two cameras). */
+  onFlipCamera?: () => void;
+  /** The camera is being switched: the flip button waits. */
+  flipping?: boolean;
   onScreen: () => void;
   onHand: () => void;
   /** Shows the reactions button when set. */
@@ -68,6 +72,8 @@ export function ControlBar({
   isHost,
   onMic,
   onCamera,
+  onFlipCamera,
+  flipping = false,
   onScreen,
   onHand,
   onReact,
@@ -93,6 +99,9 @@ export function ControlBar({
         pressed={local.camera}
         onClick={onCamera}
       />
+      {onFlipCamera && local.camera && (
+        <RoundButton label={strings.room.flipCamera} icon="bi-phone-flip" onClick={onFlipCamera} disabled={flipping} />
+      )}
       {canShareScreen && (
         <RoundButton
           label={local.screen ? strings.room.stopSharing : strings.room.shareScreen}
@@ -127,9 +136,14 @@ export function ControlBar({
         onClick={() => onPanel(panel === 'people' ? null : 'people')}
       />
       <MoreMenu items={moreItems} />
-      <button type="button" className="btn btn-danger rounded-pill px-4 ms-2" onClick={onLeave}>
+      <button
+        type="button"
+        className="btn btn-danger rounded-pill px-4 ms-2 leave-button"
+        aria-label={strings.room.leave}
+        onClick={onLeave}
+      >
         <i className="bi bi-telephone-x-fill me-2" aria-hidden="true" />
-        {strings.room.leave}
+        <span className="leave-label">{strings.room.leave}</span>
       </button>
       {isHost && (
         <button type="button" className="btn btn-outline-danger rounded-pill px-3" onClick={onEnd}>

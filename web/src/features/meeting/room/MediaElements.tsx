@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { keepPlaying } from '../../../media/backgroundAudio';
 
 /** A <video> playing one track (remote or local preview). */
 export function TrackVideo({ track, mirrored = false, label }: { track: MediaStreamTrack; mirrored?: boolean; label: string }) {
@@ -36,7 +37,10 @@ export function TrackAudio({ track, sinkId }: { track: MediaStreamTrack; sinkId?
     const withSink = element as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
     if (sinkId && withSink.setSinkId) void withSink.setSinkId(sinkId).catch(() => undefined);
     void element.play().catch(() => undefined);
+    // The meeting goes on with the screen locked: a platform's pause is undone where it allows.
+    const stopWatching = keepPlaying(element);
     return () => {
+      stopWatching();
       element.srcObject = null;
     };
   }, [track, sinkId]);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { strings } from '../../../i18n/strings';
 import type { MeetingClient } from '../../../meeting/MeetingClient';
+import { cameraEffectsFor } from '../../../meeting/meetingClientEffects';
 import { supportsScreenShare } from '../../../media/screenShare';
 import { useWakeLock } from '../../../media/wakeLock';
 import { copyText } from '../../../ui/clipboard';
@@ -25,7 +26,7 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
   const [layoutMode, setLayoutMode] = useState<LayoutMode>('grid');
   const reactions = useReactions(client);
   // Network quality, device settings and local recording (header items, More menu, dialog).
-  const media = useRoomMedia(client, speakerDeviceId);
+  const media = useRoomMedia(client, speakerDeviceId, { controller: cameraEffectsFor(client), cameraTrack: state.local.cameraTrack });
   useEffect(() => client.markChatRead(panel === 'chat'), [client, panel]);
   // A phone must not dim and lock mid-meeting; the room is mounted only while in the meeting.
   useWakeLock(true);
@@ -88,7 +89,7 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
         <span className="text-white-50 small meeting-code text-nowrap">{state.meeting.code}</span>
         <ServerRecordingIndicator recording={state.recording} />
         {media.header}
-        <div className="btn-group btn-group-sm ms-auto flex-shrink-0" role="group" aria-label={strings.room.layout}>
+        <div className="btn-group btn-group-sm ms-auto flex-shrink-0 layout-toggle" role="group" aria-label={strings.room.layout}>
           {(['grid', 'speaker'] as const).map((mode) => (
             <button
               key={mode}
@@ -106,7 +107,7 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
         </div>
         <button
           type="button"
-          className="btn btn-sm btn-outline-light rounded-pill text-nowrap"
+          className="btn btn-sm btn-outline-light rounded-pill text-nowrap copy-link"
           aria-label={copied ? strings.room.linkCopied : strings.room.copyLink}
           onClick={() => void copyLink()}
         >
@@ -163,6 +164,8 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
         <RecordingSavedToast client={client} />
         {panel && (
           <aside className="side bg-body text-body rounded-3 m-2">
+            {/* Shown where the panel is a full-screen sheet (a phone), which has no other way out. */}
+            <button type="button" className="btn-close side-close" aria-label={strings.room.closePanel} onClick={() => setPanel(null)} />
             {panel === 'chat' ? (
               <ChatPanel
                 messages={state.chat}
@@ -198,6 +201,8 @@ export function MeetingRoom({ client, speakerDeviceId }: { client: MeetingClient
         isHost={self.role === 'host'}
         onMic={run(() => client.setMicEnabled(!state.local.mic))}
         onCamera={run(() => client.setCameraEnabled(!state.local.camera))}
+        onFlipCamera={media.flipCamera?.onFlip}
+        flipping={media.flipCamera?.busy}
         onScreen={run(() => (state.local.screen ? client.stopScreenShare() : client.startScreenShare()))}
         onHand={run(() => client.setHandRaised(!state.handRaised))}
         onReact={(emoji) => client.react(emoji)}

@@ -1,47 +1,9 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { INITIAL_STATE, type MeetingState } from '../../../meeting/roomState';
-import type { PeerInfo } from '../../../signal/protocol';
+import { lastVisibility, roomOf } from '../../../test/stageFixtures';
 import { Stage } from './Stage';
 
-const peer = (n: number): PeerInfo => ({
-  peerId: `p${n}`,
-  displayName: `Peer ${n}`,
-  role: 'participant',
-  handRaised: false,
-  muted: { audio: false, video: false, screen: false },
-  connection: 'connected',
-});
-
-// Paused remote tracks: the tiles show avatars (jsdom plays no video), the consumers still count.
-function roomOf(count: number, change: Partial<MeetingState> = {}): MeetingState {
-  const peers = Array.from({ length: count }, (_, i) => peer(i + 1));
-  return {
-    ...INITIAL_STATE,
-    status: 'joined',
-    self: { peerId: 'me', displayName: 'Me', role: 'host' },
-    peers,
-    remote: peers.map((p, i) => ({
-      consumerId: `c${i + 1}`,
-      producerId: `prod${i + 1}`,
-      peerId: p.peerId,
-      source: 'camera' as const,
-      kind: 'video' as const,
-      track: {} as MediaStreamTrack,
-      paused: true,
-    })),
-    ...change,
-  };
-}
-
 const tileNames = () => screen.getAllByTestId('video-tile').map((t) => t.getAttribute('aria-label'));
-
-/** The last visibility asked for each consumer. */
-function lastVisibility(mock: ReturnType<typeof vi.fn>): Record<string, string> {
-  const last: Record<string, string> = {};
-  for (const [id, visible, large] of mock.mock.calls) last[id as string] = !visible ? 'hidden' : large ? 'large' : 'small';
-  return last;
-}
 
 // jsdom's window is 1024 x 768: 3x3 grid pages, 5 tiles in a strip.
 describe('Stage', () => {

@@ -1,7 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
 import { strings } from '../../../i18n/strings';
 import type { MeetingClient, MeetingState } from '../../../meeting/MeetingClient';
-import { capacityFor, gridShape, layoutStage, layoutStrip, videoDemands, type LayoutMode, type StageTile } from './stageLayout';
+import { usePhonePortrait, useScrolledOffTiles } from './phoneLayout';
+import {
+  capacityFor,
+  gridShape,
+  layoutPhone,
+  layoutStage,
+  layoutStrip,
+  videoDemands,
+  type LayoutMode,
+  type StageTile,
+} from './stageLayout';
 import type { FloatingReaction } from './useReactions';
 import { VideoTile, type TileProps } from './VideoTile';
 
@@ -108,12 +118,19 @@ export function Stage({ state, client, mode, reactions, sideWidth, strip: stripO
   if (speaker && speaker !== state.self?.peerId && speaker !== lastSpeaker) setLastSpeaker(speaker);
 
   const size = useWindowSize();
+  // On a phone held upright the others are swiped through in one strip instead of paged.
+  const phone = usePhonePortrait() && !stripOnly;
   const capacity = capacityFor(size.width - sideWidth, size.height);
   const tiles = buildTiles(state);
   const layout = stripOnly
     ? layoutStrip(tiles, page, capacity.strip)
-    : layoutStage({ tiles, mode, pinned, activeSpeaker: speaker, previousStage: lastSpeaker, page, capacity });
-  const demands = videoDemands(tiles, layout);
+    : phone
+      ? layoutPhone({ tiles, pinned, activeSpeaker: speaker, previousStage: lastSpeaker })
+      : layoutStage({ tiles, mode, pinned, activeSpeaker: speaker, previousStage: lastSpeaker, page, capacity });
+  const stripRef = useRef<HTMLDivElement>(null);
+  const swipeStrip = phone && layout.stage.length > 0;
+  const scrolledOff = useScrolledOffTiles(stripRef, layout.tiles, swipeStrip);
+  const demands = videoDemands(tiles, layout, scrolledOff);
   // Strip tiles are small: the middle simulcast layer is enough.
   if (stripOnly) for (const [id, demand] of demands) demands.set(id, { ...demand, large: false });
 
@@ -177,7 +194,7 @@ export function Stage({ state, client, mode, reactions, sideWidth, strip: stripO
     <main
       ref={rootRef}
       className={`stage d-flex flex-column gap-2 p-2 overflow-auto ${stripOnly ? 'stage-strip flex-shrink-0' : 'flex-grow-1'}`}
-      data-layout={stripOnly ? 'strip' : mode}
+      data-layout={stripOnly ? 'strip' : phone ? 'phone' : mode}
       data-testid="stage"
       aria-label={stripOnly ? strings.board.videos : undefined}
     >
@@ -187,12 +204,17 @@ export function Stage({ state, client, mode, reactions, sideWidth, strip: stripO
         </div>
       ))}
       <div
-        className={`tile-grid w-100 mx-auto${strip ? ' tile-strip' : ''}`}
+        ref={stripRef}
+        className={`tile-grid w-100 mx-auto${strip ? ' tile-strip' : ''}${swipeStrip ? ' swipe-strip' : ''}`}
+        data-testid={swipeStrip ? 'swipe-strip' : undefined}
         style={
-          strip
-            ? // Under a large tile the others become a strip of small tiles.
-              { gridAutoFlow: 'column', gridAutoColumns: 'min(12rem, 44vw)', justifyContent: 'center', overflowX: 'auto' }
-            : { gridTemplateColumns: `repeat(${shape.columns}, minmax(0, 1fr))`, maxWidth: gridMaxWidth }
+          swipeStrip
+            ? // 'safe': a centred row that overflows would be cut off at the left, out of the scroll's reach.
+              { gridAutoFlow: 'column', gridAutoColumns: 'min(12rem, 44vw)', justifyContent: 'safe center', overflowX: 'auto' }
+            : strip
+              ? // Under a large tile the others become a strip of small tiles.
+                { gridAutoFlow: 'column', gridAutoColumns: 'min(12rem, 44vw)', justifyContent: 'center', overflowX: 'auto' }
+              : { gridTemplateColumns: `repeat(${shape.columns}, minmax(0, 1fr))`, maxWidth: gridMaxWidth }
         }
       >
         {layout.tiles.map(render)}

@@ -49,7 +49,8 @@ export function VideoTile({
       aria-label={label}
     >
       {showVideo ? (
-        <TrackVideo track={video} mirrored={isSelf && !isScreen} label={label} />
+        // Our front camera shows as a mirror, as people expect; the back camera shows the world as it is.
+        <TrackVideo track={video} mirrored={isSelf && !isScreen && video.getSettings?.().facingMode !== 'environment'} label={label} />
       ) : (
         <div className="tile-avatar d-flex align-items-center justify-content-center h-100">
           <span className="avatar-circle">{initialsOf(name)}</span>

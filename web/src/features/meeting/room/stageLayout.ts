@@ -97,6 +97,15 @@ export function layoutStage(input: LayoutInput): StageLayout {
   return { stage, tiles: rest.slice(page * size, (page + 1) * size), page, pageCount };
 }
 
+/**
+ * A phone held upright: the speaker's (or the pinned, or a shared screen's) tile large, all the
+ * others in one strip that is swiped through rather than paged, whatever the chosen mode.
+ */
+export function layoutPhone(input: Omit<LayoutInput, 'mode' | 'page' | 'capacity'>): StageLayout {
+  const all = Math.max(1, input.tiles.length);
+  return layoutStage({ ...input, mode: 'speaker', page: 0, capacity: { grid: all, columns: 1, strip: all } });
+}
+
 /** The whiteboard's strip: no large tile, a page of small ones in a row. */
 export function layoutStrip(tiles: StageTile[], page: number, size: number): StageLayout {
   const keys = tiles.map((t) => t.key);
@@ -113,16 +122,21 @@ export interface VideoDemand {
 }
 
 /**
- * What each remote video consumer should get: hidden when its tile is off screen, the large
- * layer on the stage or when one or two tiles fill the grid, the middle layer otherwise.
+ * What each remote video consumer should get: hidden when its tile is off screen (on another
+ * page, or among `scrolledOff`, the keys of strip tiles scrolled out of view), the large layer on
+ * the stage or when one or two tiles fill the grid, the middle layer otherwise.
  */
-export function videoDemands(tiles: StageTile[], layout: StageLayout): Map<string, VideoDemand> {
+export function videoDemands(
+  tiles: StageTile[],
+  layout: StageLayout,
+  scrolledOff: ReadonlySet<string> = new Set(),
+): Map<string, VideoDemand> {
   const largeGrid = layout.stage.length === 0 && layout.tiles.length <= 2;
   const demands = new Map<string, VideoDemand>();
   for (const tile of tiles) {
     if (!tile.consumerId) continue;
     const onStage = layout.stage.includes(tile.key);
-    const visible = onStage || layout.tiles.includes(tile.key);
+    const visible = onStage || (layout.tiles.includes(tile.key) && !scrolledOff.has(tile.key));
     demands.set(tile.consumerId, { visible, large: visible && (onStage || largeGrid) });
   }
   return demands;

@@ -1,7 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { strings } from '../../../i18n/strings';
+import type { CameraEffects } from '../../../media/effects/cameraEffects';
 import type { LocalMediaHost } from '../../../meeting/deviceSwitch';
 import type { StatsSource } from '../../../meeting/networkQuality';
+import { EffectsDialog } from '../effects/EffectsDialog';
+import { effectsSupported } from '../effects/EffectPicker';
 import { DeviceSettings, useDeviceSwitcher } from './DeviceSettings';
 import type { MoreMenuItem } from './MoreMenu';
 import { ConnectionIndicator } from './NetworkQuality';
@@ -19,16 +22,26 @@ export interface RoomMedia {
   dialogs: ReactNode;
   /** The speaker remote audio plays on (setSinkId), once chosen on the pre-join screen or in Settings. */
   speakerDeviceId: string | undefined;
+  /** Front/back camera, when there is another camera to turn to. */
+  flipCamera?: { onFlip: () => void; busy: boolean };
+}
+
+/** Video effects of the room (issue 8): the client's CameraEffects and the camera as sent. */
+export interface RoomEffects {
+  controller: CameraEffects;
+  cameraTrack: MediaStreamTrack | null;
 }
 
 /**
  * Network quality, device switching and local recording for one room, gathered so that the room
  * only places their pieces: the header items, the menu entries and the dialog.
  */
-export function useRoomMedia(host: RoomMediaHost, initialSpeaker?: string): RoomMedia {
+export function useRoomMedia(host: RoomMediaHost, initialSpeaker?: string, effects?: RoomEffects): RoomMedia {
   const { switcher, devices } = useDeviceSwitcher(host, initialSpeaker);
   const { recorder, recording } = useLocalRecording(host);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [effectsOpen, setEffectsOpen] = useState(false);
+  const [canUseEffects] = useState(effectsSupported);
 
   // A switched microphone is a new track that the client's state does not show: the mix follows it here.
   useEffect(() => {
@@ -44,6 +57,12 @@ export function useRoomMedia(host: RoomMediaHost, initialSpeaker?: string): Room
     host.showNotice(unsupported ? strings.roomMedia.recordUnsupported : strings.roomMedia.recordFailed);
   };
   const stopRecording = () => void recorder.stop();
+  // The settings dialog shows a switch's failure; the flip button has no dialog, so say it here.
+  const flipCamera = () =>
+    void switcher.flipCamera().then(() => {
+      const error = switcher.getState().error;
+      if (error) host.showNotice(error);
+    });
 
   const menuItems: MoreMenuItem[] = [
     {
@@ -53,6 +72,17 @@ export function useRoomMedia(host: RoomMediaHost, initialSpeaker?: string): Room
       onSelect: () => setSettingsOpen(true),
       testId: 'device-settings-open',
     },
+    ...(effects && canUseEffects
+      ? [
+          {
+            id: 'effects',
+            label: strings.effects.menu,
+            icon: 'bi-person-bounding-box',
+            onSelect: () => setEffectsOpen(true),
+            testId: 'effects-open',
+          },
+        ]
+      : []),
     recording.status === 'idle'
       ? { id: 'record', label: strings.roomMedia.record, icon: 'bi-record-circle', onSelect: startRecording, testId: 'record-start' }
       : {
@@ -74,7 +104,20 @@ export function useRoomMedia(host: RoomMediaHost, initialSpeaker?: string): Room
         <ConnectionIndicator client={host} />
       </>
     ),
-    dialogs: <DeviceSettings show={settingsOpen} onHide={() => setSettingsOpen(false)} switcher={switcher} devices={devices} />,
+    dialogs: (
+      <>
+        <DeviceSettings show={settingsOpen} onHide={() => setSettingsOpen(false)} switcher={switcher} devices={devices} />
+        {effects && canUseEffects && (
+          <EffectsDialog
+            show={effectsOpen}
+            onHide={() => setEffectsOpen(false)}
+            effects={effects.controller}
+            cameraTrack={effects.cameraTrack}
+          />
+        )}
+      </>
+    ),
     speakerDeviceId: devices.speakerDeviceId,
+    flipCamera: switcher.canFlipCamera() ? { onFlip: flipCamera, busy: devices.busy === 'video' } : undefined,
   };
 }
