@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 BENCH_TIMEOUT="${BENCH_TIMEOUT:-180}"
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(http signaling sfu record)
+[[ ${#suites[@]} -gt 0 ]] || suites=(http signaling sfu record whiteboard effects)
 
 failed=()
 for suite in "${suites[@]}"; do

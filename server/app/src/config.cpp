@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -44,6 +46,16 @@ std::optional<std::string> readFile(const std::string& path) {
 }
 
 Error configError(std::string message) { return makeError(ErrorCode::InvalidRequest, std::move(message)); }
+
+// "0".."65535", digits only.
+std::optional<std::uint16_t> parsePort(const std::string& text) {
+  if (text.empty() || text.size() > 5 || !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return std::nullopt;
+  }
+  const long value = std::strtol(text.c_str(), nullptr, 10);
+  if (value > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(value);
+}
 
 // TURN_URLS and TURN_SECRET come together: URLs without a secret would hand out credentials that
 // the TURN server refuses, a secret without URLs relays nothing. The secret is never echoed.
@@ -97,6 +109,12 @@ Result<void> validatePush(Config& config) {
   if (config.vapidSubject.empty()) config.vapidSubject = "mailto:admin@" + publicHost(config.publicUrl);
   if (!push::isValidVapidSubject(config.vapidSubject)) {
     return configError("VAPID_SUBJECT must be a mailto: or https: contact URI, got '" + config.vapidSubject + "'");
+  }
+  if (!config.pushCaFile.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(config.pushCaFile, ec)) {
+      return configError("PUSH_CA_FILE: no such file: " + config.pushCaFile);
+    }
   }
   if (config.pushSchedulerIntervalMs < 100 || config.pushSchedulerIntervalMs > 3'600'000) {
     return configError("PUSH_SCHEDULER_INTERVAL_MS must be between 100 and 3600000");
@@ -182,7 +200,19 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   cli.add_option("--media-listen-ip", config.mediaListenIp, "Address the media UDP sockets bind (MEDIA_LISTEN_IP)");
   cli.add_option("--media-udp-port", mediaPort,
                  "UDP port of the first media worker, +1 per worker; 0 = any free port (MEDIA_UDP_PORT)");
+  std::string mediaTcpPort;
+  cli.add_option("--media-tcp-port", mediaTcpPort,
+                 "ICE-TCP port of the first media worker, +1 per worker, for networks that block UDP; "
+                 "default the UDP port's number; 0 = any free port; off = no ICE-TCP (MEDIA_TCP_PORT)");
   cli.add_option("--media-workers", mediaWorkers, "Media worker threads; 0 = cores minus one, at least one (MEDIA_WORKERS)");
+  int httpThreads = -1;
+  cli.add_option("--http-threads", httpThreads,
+                 "Threads for HTTP/WebSocket connections (sockets, TLS, parsing); handlers stay on the control "
+                 "thread; 0 = everything on the control thread; default 1 with two or more cores (HTTP_THREADS)");
+  int64_t maxProducerBitrate = static_cast<int64_t>(config.mediaMaxProducerBitrate);
+  cli.add_option("--media-max-producer-bitrate", maxProducerBitrate,
+                 "Most bits/s one audio/video/screen track may send; larger encodings are refused, and publishers "
+                 "are told the cap by REMB; 0 = no cap; default 3000000 (MEDIA_MAX_PRODUCER_BITRATE)");
   std::string turnUrls;
   cli.add_option("--turn-urls", turnUrls,
                  "Comma-separated turn:/turns: URLs offered to clients behind firewalls (TURN_URLS)");
@@ -220,6 +250,9 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
                  "default mailto:admin@<PUBLIC_URL host> (VAPID_SUBJECT)");
   cli.add_flag("--push-allow-http", config.pushAllowHttp,
                "TESTS ONLY: accept plain-http push endpoints (PUSH_ALLOW_HTTP=1)");
+  cli.add_option("--push-ca-file", config.pushCaFile,
+                 "PEM certificate(s) to trust for push services besides the system's CAs, e.g. a private "
+                 "push service's CA (PUSH_CA_FILE)");
   cli.add_option("--push-scheduler-interval-ms", config.pushSchedulerIntervalMs,
                  "How often due meeting reminders are looked for, ms; default 30000 (PUSH_SCHEDULER_INTERVAL_MS)");
 
@@ -234,6 +267,8 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
       {"JWT_SECRET", "--jwt-secret"},      {"PUBLIC_URL", "--public-url"},
       {"MEDIA_ANNOUNCED_IP", "--media-announced-ip"}, {"MEDIA_UDP_PORT", "--media-udp-port"},
       {"MEDIA_LISTEN_IP", "--media-listen-ip"},       {"MEDIA_WORKERS", "--media-workers"},
+      {"MEDIA_TCP_PORT", "--media-tcp-port"},  {"HTTP_THREADS", "--http-threads"},
+      {"MEDIA_MAX_PRODUCER_BITRATE", "--media-max-producer-bitrate"},
       {"TURN_URLS", "--turn-urls"},        {"TURN_SECRET", "--turn-secret"},
       {"TURN_CREDENTIAL_TTL", "--turn-credential-ttl"},
       {"RECORDINGS_DIR", "--recordings-dir"},
@@ -249,6 +284,7 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
       {"VAPID_PUBLIC_KEY", "--vapid-public-key"}, {"VAPID_PRIVATE_KEY", "--vapid-private-key"},
       {"VAPID_SUBJECT", "--vapid-subject"},       {"PUSH_ALLOW_HTTP", "--push-allow-http"},
       {"PUSH_SCHEDULER_INTERVAL_MS", "--push-scheduler-interval-ms"},
+      {"PUSH_CA_FILE", "--push-ca-file"},
   };
   std::vector<std::string> args;
   for (const Binding& binding : bindings) {
@@ -282,6 +318,13 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   }
   if (mediaWorkers < 0 || mediaWorkers > 64) return configError("MEDIA_WORKERS must be between 0 and 64");
   config.mediaWorkers = static_cast<unsigned>(mediaWorkers);
+  if (httpThreads < -1 || httpThreads > 64) return configError("HTTP_THREADS must be between 0 and 64");
+  if (httpThreads >= 0) config.httpThreads = static_cast<unsigned>(httpThreads);
+  if (maxProducerBitrate != 0 && (maxProducerBitrate < 50'000 || maxProducerBitrate > 100'000'000)) {
+    return configError("MEDIA_MAX_PRODUCER_BITRATE must be 0 (no cap) or between 50000 and 100000000 bit/s, got " +
+                       std::to_string(maxProducerBitrate));
+  }
+  config.mediaMaxProducerBitrate = static_cast<std::uint64_t>(maxProducerBitrate);
   config.mediaAnnouncedIps = splitList(announcedIps);
   config.turnUrls = splitList(turnUrls);
   if (auto turn = validateTurn(config); !turn) return turn.error();
@@ -309,6 +352,15 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   }
   config.port = static_cast<std::uint16_t>(port);
   config.mediaUdpPort = static_cast<std::uint16_t>(mediaPort);
+  if (mediaTcpPort.empty()) {
+    config.mediaTcpPort = config.mediaUdpPort;
+  } else if (mediaTcpPort == "off") {
+    config.mediaTcpPort.reset();
+  } else {
+    const auto tcpPort = parsePort(mediaTcpPort);
+    if (!tcpPort) return configError("MEDIA_TCP_PORT must be a port between 0 and 65535 or off, got '" + mediaTcpPort + "'");
+    config.mediaTcpPort = *tcpPort;
+  }
   config.corsOrigins = splitList(corsOrigins);
   if (config.tlsCert.empty() != config.tlsKey.empty()) {
     return configError("TLS_CERT and TLS_KEY must be given together");

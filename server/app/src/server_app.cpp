@@ -19,6 +19,7 @@
 #include "fluxmeet/api/api.hpp"
 #include "fluxmeet/common/clock.hpp"
 #include "fluxmeet/http/server.hpp"
+#include "fluxmeet/notify/meeting_activity_notifier.hpp"
 #include "fluxmeet/notify/notifier.hpp"
 #include "fluxmeet/notify/reminder_scheduler.hpp"
 #include "fluxmeet/notify/vapid_key_file.hpp"
@@ -146,6 +147,7 @@ int runServer(Config config) {
   notify::NotifierOptions pushOptions{.vapidKeys = std::move(*keys),
                                       .subject = config.vapidSubject,
                                       .allowPlainHttp = config.pushAllowHttp,
+                                      .extraCaFile = config.pushCaFile,
                                       .post = postToControl};
   auto notifierCreated = notify::Notifier::create(*database, std::move(pushOptions));
   if (!notifierCreated) {
@@ -159,6 +161,7 @@ int runServer(Config config) {
   notify::ReminderScheduler reminders(*database, *notifier);
   reminders.start(io, std::chrono::milliseconds(config.pushSchedulerIntervalMs), [] { return unixNow(); });
   notify::WaitingRoomNotifier waitingRoomPush(*database, *notifier);
+  notify::MeetingActivityNotifier meetingActivityPush(*database, *notifier);
   api::Api api(api::ApiServices{*database, jwt, passwords, blockingPool, metrics, &recordings, notifier.get()},
                api::ApiOptions{.publicUrl = config.publicUrl,
                                .dev = config.dev,
@@ -174,6 +177,7 @@ int runServer(Config config) {
                                     .tls = *tls,
                                     .allowedOrigins = config.corsOrigins,
                                     .publicOrigin = config.publicUrl};
+  serverOptions.ioThreads = config.httpThreads.value_or(std::thread::hardware_concurrency() >= 2 ? 1 : 0);
   http::HttpServer server(io, serverOptions, router, metrics);
   // Media: declared before signaling so the workers outlive every Room (a Room closes its
   // Router on its worker when it goes).
@@ -183,10 +187,12 @@ int runServer(Config config) {
       media::worker::MediaPlaneOptions{.workers = config.mediaWorkers != 0 ? config.mediaWorkers : std::max(1U, cores - 1),
                                        .listenIp = config.mediaListenIp,
                                        .firstPort = config.mediaUdpPort,
+                                       .firstTcpPort = config.mediaTcpPort,
                                        .announcedAddresses = config.mediaAnnouncedIps,
                                        .turn = {.urls = config.turnUrls,
                                                 .secret = config.turnSecret,
-                                                .credentialTtl = std::chrono::seconds(config.turnCredentialTtlSeconds)}},
+                                                .credentialTtl = std::chrono::seconds(config.turnCredentialTtlSeconds)},
+                                       .routerLimits = {.maxProducerBitrate = config.mediaMaxProducerBitrate}},
       mediaEvents);
   if (!mediaPlane) {
     std::cerr << "fluxmeet: media: " << mediaPlane.error().message << "\n";
@@ -212,10 +218,32 @@ int runServer(Config config) {
   mediaGauge("fluxmeet_media_bytes_sent_total", "UDP bytes sent by media workers", &Published::bytesSent);
   mediaGauge("fluxmeet_media_send_errors_total", "Datagrams the kernel refused to send", &Published::sendErrors);
   mediaGauge("fluxmeet_media_unknown_tuple_total", "Datagrams from addresses no transport validated", &Published::unknownTuple);
+  mediaGauge("fluxmeet_media_tcp_connections", "Open ICE-TCP connections", &Published::tcpConnections);
+  mediaGauge("fluxmeet_media_tcp_framing_errors_total", "ICE-TCP connections closed for a bad RFC 4571 frame length",
+             &Published::tcpFramingErrors);
+  mediaGauge("fluxmeet_media_tcp_send_drops_total", "Packets dropped because an ICE-TCP peer read too slowly",
+             &Published::tcpSendDrops);
+  // Loss and repair totals (one series each, no per-producer labels: cardinality stays fixed).
+  const auto lossGauge = [&metrics, plane = mediaPlane->get()](const char* name, const char* help,
+                                                               uint64_t media::router::RouterCounters::*field) {
+    metrics.addGauge(name, help, [plane, field] {
+      double total = 0;
+      for (size_t i = 0; i < plane->workerCount(); ++i) total += static_cast<double>(plane->worker(i).publishedLossCounters().*field);
+      return total;
+    });
+  };
+  using Loss = media::router::RouterCounters;
+  lossGauge("fluxmeet_media_nacks_sent_total", "NACKs the SFU sent to publishers for lost packets", &Loss::nacksSent);
+  lossGauge("fluxmeet_media_nacks_received_total", "NACKs subscribers sent to the SFU", &Loss::nacksReceived);
+  lossGauge("fluxmeet_media_retransmitted_packets_total", "Packets the SFU resent to subscribers", &Loss::retransmittedPackets);
+  lossGauge("fluxmeet_media_repaired_packets_total", "Lost publisher packets that arrived after a NACK", &Loss::repairedPackets);
+  lossGauge("fluxmeet_media_pli_total", "Keyframe requests (PLI) the SFU sent to publishers", &Loss::keyframeRequests);
+  lossGauge("fluxmeet_media_packets_lost_total", "Publisher packets lost for good (NACKs gave up)", &Loss::packetsLost);
   signal::SignalingOptions signalingOptions;
   signalingOptions.reconnectGrace = std::chrono::milliseconds(config.reconnectGraceMs);
   signalingOptions.recordings = &recordings;
   signalingOptions.lobbyListener = &waitingRoomPush;
+  signalingOptions.activityListener = &meetingActivityPush;
   signal::SignalingServer signaling(io, *database, jwt, metrics, signalingOptions, mediaPlane->get(), &mediaEvents);
   server.setWebSocketHandler("/ws", &signaling);
   signaling.registerRoutes(router);  // the whiteboard's images and saved boards
@@ -233,8 +261,10 @@ int runServer(Config config) {
   std::cout << "fluxmeet listening on " << scheme << "://"
             << (config.listenAddress == "0.0.0.0" ? "localhost" : config.listenAddress) << ":" << server.boundPort()
             << " (database " << config.databaseUrl << ")" << std::endl;
-  spdlog::info("media: {} worker(s), UDP port {} and up, candidates {}", (*mediaPlane)->workerCount(),
-               (*mediaPlane)->worker(0).port(), fmt::join((*mediaPlane)->announcedAddresses(), ", "));
+  spdlog::info("media: {} worker(s), UDP port {} and up, ICE-TCP port {}, candidates {}", (*mediaPlane)->workerCount(),
+               (*mediaPlane)->worker(0).port(),
+               config.mediaTcpPort ? std::to_string((*mediaPlane)->worker(0).tcpPort()) + " and up" : std::string("off"),
+               fmt::join((*mediaPlane)->announcedAddresses(), ", "));
   // The URLs only: the secret never reaches the log.
   if (!config.turnUrls.empty()) {
     spdlog::info("media: TURN {} with credentials valid {} s", fmt::join(config.turnUrls, ", "),
@@ -251,6 +281,8 @@ int runServer(Config config) {
     server.stop(std::chrono::seconds(5), [&io] { io.stop(); });
   });
   io.run();
+  // Before the signaling and the routes go: their connections live on these threads.
+  server.joinIoThreads();
   blockingPool.join();
   spdlog::info("stopped");
   return 0;

@@ -1,7 +1,5 @@
 #include "fluxmeet/auth/jwt.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <sodium.h>
 
 #include <array>
@@ -114,27 +112,34 @@ Result<AccessClaims> readClaims(const json& payload) {
 
 }  // namespace
 
-JwtCodec::JwtCodec(std::string secret) : secret_(std::move(secret)) {
-  if (secret_.size() < kMinJwtSecretBytes) {
+struct JwtCodec::KeyedHmac {
+  crypto_auth_hmacsha256_state state;
+  ~KeyedHmac() { sodium_memzero(&state, sizeof state); }
+};
+
+JwtCodec::JwtCodec(std::string secret) {
+  if (secret.size() < kMinJwtSecretBytes) {
+    sodium_memzero(secret.data(), secret.size());
     throw std::invalid_argument("JWT secret must be at least 32 bytes");
   }
-}
-
-JwtCodec::~JwtCodec() {
-  if (!secret_.empty()) sodium_memzero(secret_.data(), secret_.size());
+  auto keyed = std::make_shared<KeyedHmac>();
+  // RFC 2104 with a key of any length (longer than a block it is hashed first, as HMAC requires).
+  crypto_auth_hmacsha256_init(&keyed->state, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+  sodium_memzero(secret.data(), secret.size());
+  keyed_ = std::move(keyed);
 }
 
 std::string JwtCodec::hmac(std::string_view signingInput) const {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int length = 0;
-  // RFC 7518 section 3.2: HMAC SHA-256 over the ASCII signing input.
-  if (HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-           reinterpret_cast<const unsigned char*>(signingInput.data()), signingInput.size(),
-           mac.data(), &length) == nullptr ||
-      length != kSha256Bytes) {
-    std::abort();  // only fails on allocation failure: treat like any out-of-memory
-  }
-  return std::string(reinterpret_cast<const char*>(mac.data()), length);
+  // RFC 7518 section 3.2: HMAC SHA-256 over the ASCII signing input. The keyed state is copied, never
+  // changed, so one codec serves every thread.
+  crypto_auth_hmacsha256_state state = keyed_->state;
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(signingInput.data()),
+                                signingInput.size());
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  sodium_memzero(&state, sizeof state);
+  static_assert(crypto_auth_hmacsha256_BYTES == kSha256Bytes);
+  return std::string(reinterpret_cast<const char*>(mac.data()), mac.size());
 }
 
 std::string JwtCodec::sign(const AccessClaims& claims) const {

@@ -10,6 +10,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -74,6 +75,20 @@ asio::awaitable<std::uint64_t> writeFileBody(Stream& stream, const FileBody& fil
 HttpServer::HttpServer(asio::io_context& io, ServerOptions options, Router& router, Metrics& metrics)
     : io_(io), options_(std::move(options)), router_(router), metrics_(metrics), acceptor_(io) {}
 
+HttpServer::~HttpServer() { joinIoThreads(); }
+
+void HttpServer::joinIoThreads() {
+  ioWork_.clear();
+  for (auto& context : ioContexts_) context->stop();
+  for (auto& thread : ioThreads_) thread.join();
+  ioThreads_.clear();
+}
+
+asio::io_context& HttpServer::nextConnectionContext() {
+  if (ioContexts_.empty()) return io_;
+  return *ioContexts_[nextContext_++ % ioContexts_.size()];
+}
+
 void HttpServer::setWebSocketHandler(std::string path, WebSocketHandler* handler) {
   webSocketPath_ = std::move(path);
   webSocketHandler_ = handler;
@@ -93,6 +108,11 @@ Result<void> HttpServer::start() {
                      "cannot listen on " + options_.address + ":" + std::to_string(options_.port) + ": " + ec.message());
   }
   boundPort_ = acceptor_.local_endpoint().port();
+  for (unsigned i = 0; i < options_.ioThreads; ++i) {
+    auto& context = ioContexts_.emplace_back(std::make_unique<asio::io_context>());
+    ioWork_.push_back(asio::make_work_guard(*context));
+    ioThreads_.emplace_back([&context = *context] { context.run(); });
+  }
   asio::co_spawn(io_, acceptLoop(), asio::detached);
   return {};
 }
@@ -116,7 +136,8 @@ void HttpServer::maybeDrained() {
 asio::awaitable<void> HttpServer::acceptLoop() {
   while (!stopping_) {
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(redirect_error(use_awaitable, ec));
+    asio::io_context& connectionContext = nextConnectionContext();
+    tcp::socket socket = co_await acceptor_.async_accept(connectionContext, redirect_error(use_awaitable, ec));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) co_return;
       spdlog::warn("accept failed: {}", ec.message());
@@ -124,7 +145,7 @@ asio::awaitable<void> HttpServer::acceptLoop() {
     }
     socket.set_option(tcp::no_delay(true), ec);
     std::string remoteIp = socket.remote_endpoint(ec).address().to_string();
-    asio::co_spawn(io_, handshakeAndServe(std::move(socket), std::move(remoteIp)), asio::detached);
+    asio::co_spawn(connectionContext, handshakeAndServe(std::move(socket), std::move(remoteIp)), asio::detached);
   }
 }
 
@@ -211,14 +232,12 @@ asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::str
     }
     if (readBody) {
       request.message = parser.release();
-      ++inFlight_;
-      response = co_await dispatch(request, match);
-      --inFlight_;
+      response = co_await dispatchOnControl(request, match);
     } else {
       request.message = parser.release();
       request.message.keep_alive(false);  // the unread body would be taken for the next request
       bodyLeftUnread = hasBody;
-      if (answerWithoutBody) response = co_await dispatch(request, match);
+      if (answerWithoutBody) response = co_await dispatchOnControl(request, match);
     }
 
     finishResponse(request, response);
@@ -253,7 +272,7 @@ asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::str
                    bhttp::to_string(request.method()), request.path, response.result_int(), seconds * 1000.0,
                    bytesSent);
     }
-    maybeDrained();
+    if (stopping_) asio::post(io_, [this] { maybeDrained(); });
     if (ec || !keepAlive) break;
   }
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
@@ -275,6 +294,19 @@ asio::awaitable<void> HttpServer::serveConnection(Stream& stream, const std::str
       }
     }
   }
+}
+
+asio::awaitable<Response> HttpServer::dispatchOnControl(Request& request, const RouteMatch& match) {
+  auto handle = [this, &request, &match]() -> asio::awaitable<Response> {
+    ++inFlight_;
+    Response response = co_await dispatch(request, match);
+    --inFlight_;
+    co_return response;
+  };
+  if (ioContexts_.empty()) co_return co_await handle();
+  // The handler runs where the store and the rooms live; the response comes back to this
+  // connection's thread to be written. The request stays in this coroutine's frame meanwhile.
+  co_return co_await asio::co_spawn(io_, std::move(handle), use_awaitable);
 }
 
 asio::awaitable<Response> HttpServer::dispatch(Request& request, const RouteMatch& match) {

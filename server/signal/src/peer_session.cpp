@@ -7,8 +7,14 @@ namespace fluxmeet::signal {
 PeerSession::PeerSession(boost::asio::io_context& io, Identity identity_, std::string peerId_, std::size_t missedLimit)
     : identity(std::move(identity_)), peerId(std::move(peerId_)), graceTimer(io), missedLimit_(missedLimit) {}
 
-void PeerSession::notify(std::string_view method, const nlohmann::json& data) {
-  std::string message = notification(method, data);
+void PeerSession::notify(std::string_view method, const nlohmann::json& data) { deliver(notification(method, data)); }
+
+void PeerSession::notifyShared(std::string_view method, const nlohmann::json& data, std::string& encoded) {
+  if (encoded.empty()) encoded = notification(method, data);
+  deliver(encoded);
+}
+
+void PeerSession::deliver(std::string message) {
   if (auto connection = connection_.lock()) {
     connection->send(std::move(message));
     return;

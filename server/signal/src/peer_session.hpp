@@ -30,6 +30,7 @@ class PeerSession : public meeting::PeerSink {
   PeerSession(boost::asio::io_context& io, Identity identity, std::string peerId, std::size_t missedLimit);
 
   void notify(std::string_view method, const nlohmann::json& data) override;
+  void notifyShared(std::string_view method, const nlohmann::json& data, std::string& encoded) override;
   void leftRoom() override { roomCode.clear(); }
 
   void attach(Connection& connection);
@@ -46,6 +47,8 @@ class PeerSession : public meeting::PeerSink {
   boost::asio::steady_timer graceTimer;
 
  private:
+  // Sends now, or keeps the message for a reconnect within the grace period (bounded).
+  void deliver(std::string message);
   std::weak_ptr<Connection> connection_;
   std::size_t missedLimit_;
   std::deque<std::string> missed_;

@@ -15,13 +15,15 @@ SignalingServer::~SignalingServer() = default;
 
 void SignalingServer::accept(http::PlainStream stream, http::BeastRequest request, std::string remoteIp) {
   auto connection = std::make_shared<WsConnection<http::PlainStream>>(std::move(stream), std::move(request),
-                                                                      std::move(remoteIp), *core_, core_->limits_);
+                                                                      std::move(remoteIp), *core_,
+                                                                      core_->io_.get_executor(), core_->limits_);
   WsConnection<http::PlainStream>::start(std::move(connection));
 }
 
 void SignalingServer::accept(http::TlsStream stream, http::BeastRequest request, std::string remoteIp) {
   auto connection = std::make_shared<WsConnection<http::TlsStream>>(std::move(stream), std::move(request),
-                                                                    std::move(remoteIp), *core_, core_->limits_);
+                                                                    std::move(remoteIp), *core_,
+                                                                      core_->io_.get_executor(), core_->limits_);
   WsConnection<http::TlsStream>::start(std::move(connection));
 }
 

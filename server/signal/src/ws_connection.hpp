@@ -1,14 +1,19 @@
 #pragma once
 // WsConnection<Stream>: one WebSocket (RFC 6455) over a plain or TLS stream handed over by the
 // HTTP server. One coroutine reads (accept, then a read loop); writes go through a bounded queue
-// with one write in flight, completed by callbacks on the same control loop (Beast allows one
-// read and one write outstanding). Lifetime: shared_ptr held by the coroutine and pending handlers.
+// with one write in flight (Beast allows one read and one write outstanding). Two threads: the
+// stream and everything above belong to the connection's HTTP I/O thread; the listener (signaling)
+// lives on the control thread. Listener calls are dispatched to the control executor and send/close
+// to the stream's, so neither side is touched from the other's thread (when both are one thread,
+// dispatch runs inline). Lifetime: shared_ptr held by the coroutine and pending handlers.
 // Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
 #include <utility>
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -29,11 +34,12 @@ template <class Stream>
 class WsConnection : public Connection, public std::enable_shared_from_this<WsConnection<Stream>> {
  public:
   WsConnection(Stream&& stream, http::BeastRequest&& request, std::string remoteIp, ConnectionListener& listener,
-               const ConnectionLimits& limits)
+               boost::asio::any_io_executor listenerExecutor, const ConnectionLimits& limits)
       : Connection(std::move(remoteIp)),
         ws_(std::move(stream)),
         request_(std::move(request)),
         listener_(listener),
+        listenerExecutor_(std::move(listenerExecutor)),
         limits_(limits),
         killTimer_(ws_.get_executor()) {}
 
@@ -50,6 +56,21 @@ class WsConnection : public Connection, public std::enable_shared_from_this<WsCo
   }
 
   void send(std::string message) override {
+    boost::asio::dispatch(ws_.get_executor(), [self = this->shared_from_this(), message = std::move(message)]() mutable {
+      self->sendHere(std::move(message));
+    });
+  }
+
+  void close(std::uint16_t code, std::string_view reason) override {
+    boost::asio::dispatch(ws_.get_executor(), [self = this->shared_from_this(), code, reason = std::string(reason)] {
+      self->closeHere(code, reason);
+    });
+  }
+
+  std::shared_ptr<Connection> shared() override { return this->shared_from_this(); }
+
+ private:
+  void sendHere(std::string message) {
     if (closing_ || finished_) return;
     if (queue_.size() >= limits_.queueMessages || queuedBytes_ + message.size() > limits_.queueBytes) {
       // Slow consumer: keep only the frame being written, then close (decided in docs/protocol.md).
@@ -58,7 +79,7 @@ class WsConnection : public Connection, public std::enable_shared_from_this<WsCo
         queuedBytes_ -= queue_.back().size();
         queue_.pop_back();
       }
-      close(1008, "slow consumer");
+      closeHere(1008, "slow consumer");
       return;
     }
     queuedBytes_ += message.size();
@@ -66,7 +87,7 @@ class WsConnection : public Connection, public std::enable_shared_from_this<WsCo
     if (!writing_) writeNext();
   }
 
-  void close(std::uint16_t code, std::string_view reason) override {
+  void closeHere(std::uint16_t code, std::string_view reason) {
     if (closing_ || finished_) return;
     closing_ = true;
     closeReason_ = boost::beast::websocket::close_reason(static_cast<boost::beast::websocket::close_code>(code), boost::beast::string_view(reason.data(), reason.size()));
@@ -78,9 +99,13 @@ class WsConnection : public Connection, public std::enable_shared_from_this<WsCo
     });
   }
 
-  std::shared_ptr<Connection> shared() override { return this->shared_from_this(); }
+  // Runs `call` on the listener's thread, keeping this connection alive until it has.
+  template <class Call>
+  void toListener(Call call) {
+    boost::asio::dispatch(listenerExecutor_,
+                          [self = this->shared_from_this(), call = std::move(call)]() mutable { call(*self); });
+  }
 
- private:
   static boost::asio::awaitable<void> run(std::shared_ptr<WsConnection> self) { co_await self->serve(); }
 
   boost::asio::awaitable<void> serve() {
@@ -97,17 +122,18 @@ class WsConnection : public Connection, public std::enable_shared_from_this<WsCo
         [](websocket::response_type& response) { response.set(boost::beast::http::field::server, "fluxmeet"); }));
     co_await ws_.async_accept(request_, boost::asio::redirect_error(boost::asio::use_awaitable, ec));
     if (ec) co_return;
-    listener_.onOpened(*this);
+    toListener([](WsConnection& self) { self.listener_.onOpened(self); });
     boost::beast::flat_buffer buffer;
     for (;;) {
       co_await ws_.async_read(buffer, boost::asio::redirect_error(boost::asio::use_awaitable, ec));
       if (ec) break;
       if (!closing_) {
         if (ws_.got_text()) {
-          std::string text = boost::beast::buffers_to_string(buffer.data());
-          listener_.onText(*this, text);
+          toListener([text = boost::beast::buffers_to_string(buffer.data())](WsConnection& self) {
+            self.listener_.onText(self, text);
+          });
         } else {
-          listener_.onBinary(*this);
+          toListener([](WsConnection& self) { self.listener_.onBinary(self); });
         }
       }
       buffer.consume(buffer.size());
@@ -117,7 +143,7 @@ class WsConnection : public Connection, public std::enable_shared_from_this<WsCo
     }
     finished_ = true;
     killTimer_.cancel();
-    listener_.onClosed(*this);
+    toListener([](WsConnection& self) { self.listener_.onClosed(self); });
   }
 
   void writeNext() {
@@ -150,6 +176,7 @@ class WsConnection : public Connection, public std::enable_shared_from_this<WsCo
   boost::beast::websocket::stream<Stream> ws_;
   http::BeastRequest request_;
   ConnectionListener& listener_;
+  boost::asio::any_io_executor listenerExecutor_;
   ConnectionLimits limits_;
   boost::asio::steady_timer killTimer_;
   std::deque<std::string> queue_;

@@ -257,7 +257,29 @@ TEST_F(ConfigTest, PortOutOfRangeRefused) {
   EXPECT_FALSE(loadError({"--media-udp-port", "-1"}).empty());
   EXPECT_FALSE(loadError({"--media-udp-port", "65536"}).empty());
   EXPECT_EQ(load({"--media-udp-port", "0"})->mediaUdpPort, 0);  // any free port (tests)
+  // ICE-TCP follows the UDP port unless set; "off" disables it.
+  EXPECT_EQ(load({})->mediaTcpPort, std::optional<std::uint16_t>(40000));
+  EXPECT_EQ(load({"--media-udp-port", "0"})->mediaTcpPort, std::optional<std::uint16_t>(0));
+  EXPECT_EQ(load({"--media-udp-port", "50000", "--media-tcp-port", "443"})->mediaTcpPort,
+            std::optional<std::uint16_t>(443));
+  EXPECT_EQ(load({"--media-tcp-port", "off"})->mediaTcpPort, std::nullopt);
+  EXPECT_FALSE(loadError({"--media-tcp-port", "65536"}).empty());
+  EXPECT_FALSE(loadError({"--media-tcp-port", "-1"}).empty());
+  EXPECT_FALSE(loadError({"--media-tcp-port", "4x"}).empty());
   EXPECT_FALSE(loadError({"--media-workers", "65"}).empty());
+  // Per-producer bitrate cap: 3 Mbit/s by default, 0 = none, otherwise 50 kbit/s .. 100 Mbit/s.
+  EXPECT_EQ(load({})->mediaMaxProducerBitrate, 3'000'000u);
+  EXPECT_EQ(load({}, {{"MEDIA_MAX_PRODUCER_BITRATE", "0"}})->mediaMaxProducerBitrate, 0u);
+  EXPECT_EQ(load({"--media-max-producer-bitrate", "8000000"})->mediaMaxProducerBitrate, 8'000'000u);
+  EXPECT_NE(loadError({"--media-max-producer-bitrate", "1000"}).find("MEDIA_MAX_PRODUCER_BITRATE"), std::string::npos);
+  EXPECT_FALSE(loadError({"--media-max-producer-bitrate", "-5"}).empty());
+  EXPECT_FALSE(loadError({"--media-max-producer-bitrate", "200000000"}).empty());
+  // HTTP connection threads: unset means "decide from the core count"; 0 keeps all on the control thread.
+  EXPECT_EQ(load({})->httpThreads, std::nullopt);
+  EXPECT_EQ(load({"--http-threads", "0"})->httpThreads, std::optional<unsigned>(0));
+  EXPECT_EQ(load({}, {{"HTTP_THREADS", "3"}})->httpThreads, std::optional<unsigned>(3));
+  EXPECT_FALSE(loadError({"--http-threads", "65"}).empty());
+  EXPECT_FALSE(loadError({"--http-threads", "-2"}).empty());
   EXPECT_EQ(load({"--port", "65535"})->port, 65535);
   EXPECT_EQ(load({"--port", "0"})->port, 0);  // 0: any free port (tests)
 }
@@ -372,8 +394,11 @@ TEST_F(ConfigTest, HelpListsOptionsAndEnvironmentVariables) {
       {"--public-url", "PUBLIC_URL"},
       {"--media-announced-ip", "MEDIA_ANNOUNCED_IP"},
       {"--media-udp-port", "MEDIA_UDP_PORT"},
+      {"--media-tcp-port", "MEDIA_TCP_PORT"},
       {"--media-listen-ip", "MEDIA_LISTEN_IP"},
       {"--media-workers", "MEDIA_WORKERS"},
+      {"--media-max-producer-bitrate", "MEDIA_MAX_PRODUCER_BITRATE"},
+      {"--http-threads", "HTTP_THREADS"},
       {"--turn-urls", "TURN_URLS"},
       {"--turn-secret", "TURN_SECRET"},
       {"--turn-credential-ttl", "TURN_CREDENTIAL_TTL"},

@@ -3,6 +3,7 @@
 // A bad value is one clear line and exit code 2 (see main.cpp).
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,10 @@ struct Config {
   std::vector<std::string> mediaAnnouncedIps;  // empty: every local address
   std::string mediaListenIp = "0.0.0.0";
   std::uint16_t mediaUdpPort = 40000;           // worker i uses +i; 0 = any free port (tests)
+  std::optional<std::uint16_t> mediaTcpPort = 40000;  // ICE-TCP, worker i uses +i; 0 = any; nullopt = off
   unsigned mediaWorkers = 0;                    // 0 = one per core minus one, at least one
+  std::optional<unsigned> httpThreads;          // HTTP connection threads; nullopt = 1 on 2+ cores, else 0
+  std::uint64_t mediaMaxProducerBitrate = 3'000'000;  // bits/s one producer may send; 0 = no cap
   std::vector<std::string> turnUrls;            // turn:/turns: URLs offered to clients; empty: no TURN
   std::string turnSecret;                       // coturn's static-auth-secret; never logged
   int turnCredentialTtlSeconds = 86400;         // lifetime of each TURN credential handed out
@@ -44,6 +48,7 @@ struct Config {
   std::string vapidPrivateKey;  // base64url 32-byte scalar; never logged
   std::string vapidSubject;     // mailto:/https: contact; default mailto:admin@<PUBLIC_URL host>
   bool pushAllowHttp = false;   // tests only: push services on plain http
+  std::string pushCaFile;       // PEM certificates push services may present, besides the system's CAs
   int pushSchedulerIntervalMs = 30000;  // how often due meeting reminders are looked for
   bool generatedJwtSecret = false;  // set when dev mode created one this run
 };

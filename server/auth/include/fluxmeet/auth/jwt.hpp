@@ -5,6 +5,7 @@
 // the token ("alg":"none" and algorithm-confusion attacks are rejected up front).
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,7 +36,6 @@ class JwtCodec {
   // Throws std::invalid_argument if the secret is shorter than kMinJwtSecretBytes: this runs at
   // start-up, where configuration errors are reported by exception.
   explicit JwtCodec(std::string secret);
-  ~JwtCodec();
   JwtCodec(const JwtCodec&) = default;
   JwtCodec& operator=(const JwtCodec&) = default;
 
@@ -49,7 +49,10 @@ class JwtCodec {
  private:
   std::string hmac(std::string_view signingInput) const;  // raw 32-byte MAC
 
-  std::string secret_;
+  // The HMAC state after absorbing the key, computed once: every token (signed or verified, once per
+  // authenticated request) then costs two SHA-256 runs over the token and no key setup or allocation.
+  struct KeyedHmac;
+  std::shared_ptr<const KeyedHmac> keyed_;
 };
 
 // A fresh random "jti": 16 random bytes, base64url (22 characters).

@@ -1,10 +1,13 @@
 #pragma once
 // Prometheus text-format metrics (https://prometheus.io/docs/instrumenting/exposition_formats/).
-// Used on the control thread only: other threads report through posted tasks, so no locks.
+// Requests are counted by the HTTP I/O threads as they finish, WebSockets and database errors on the
+// control thread: one mutex, held for a few map updates (never per media packet). Gauges are
+// registered before the server starts and sampled (on the scraping thread) when /metrics is read.
 #include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -15,9 +18,9 @@ namespace fluxmeet::http {
 class Metrics {
  public:
   void recordRequest(std::string_view route, std::string_view method, unsigned status, double seconds);
-  void websocketOpened() { ++openWebSockets_; }
-  void websocketClosed() { --openWebSockets_; }
-  void countDatabaseError() { ++databaseErrors_; }
+  void websocketOpened();
+  void websocketClosed();
+  void countDatabaseError();
   // Values owned elsewhere (media workers, meetings) sampled when /metrics is scraped.
   void addGauge(std::string name, std::string help, std::function<double()> sample);
 
@@ -37,6 +40,7 @@ class Metrics {
     std::function<double()> sample;
   };
 
+  mutable std::mutex mutex_;  // guards the counters below (not gauges_, fixed before threads start)
   std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t, std::less<>> requests_;
   std::map<std::string, Histogram, std::less<>> latency_;
   std::vector<Gauge> gauges_;

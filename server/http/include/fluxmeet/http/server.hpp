@@ -1,21 +1,27 @@
 #pragma once
 // HttpServer: listener -> one coroutine per connection (HTTP/1.1 keep-alive, optional TLS)
 // -> Router for API routes, StaticFiles for the web client, WebSocketHandler for upgrades.
-// Runs on the control io_context; handlers must not block (blocking work goes to a pool).
+// Threads: with ioThreads > 0 each connection lives on one of the server's own I/O threads, which
+// do the socket work, TLS, parsing and serialisation; every route handler still runs on the control
+// io_context (where the store, rooms and signaling live), so handlers need no locks and must not
+// block (blocking work goes to a pool). ioThreads == 0 runs everything on the control thread.
 // Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fluxmeet/common/result.hpp"
@@ -29,6 +35,7 @@ using PlainStream = boost::beast::tcp_stream;
 using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 // Takes over a connection whose request asked for a WebSocket upgrade on the registered path.
+// Called on the connection's I/O thread; the stream stays bound to that thread's io_context.
 class WebSocketHandler {
  public:
   virtual ~WebSocketHandler() = default;
@@ -46,11 +53,15 @@ struct ServerOptions {
   std::vector<std::string> allowedOrigins;  // CORS allowlist (exact origins)
   std::string publicOrigin;                 // "https://meet.example.com" from PUBLIC_URL
   bool accessLog = true;
+  unsigned ioThreads = 0;  // connection threads besides the control thread (0: all on the control thread)
 };
 
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& io, ServerOptions options, Router& router, Metrics& metrics);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
 
   void setStaticFiles(std::shared_ptr<StaticFiles> files) { staticFiles_ = std::move(files); }
   void setWebSocketHandler(std::string path, WebSocketHandler* handler);
@@ -60,6 +71,9 @@ class HttpServer {
   std::uint16_t boundPort() const { return boundPort_; }
   // Stops accepting; calls onDrained once in-flight requests finished (or the deadline passed).
   void stop(std::chrono::milliseconds deadline, std::function<void()> onDrained);
+  // Ends the I/O threads, dropping the connections they still hold. Call once the control loop has
+  // stopped and before the WebSocket handler and routes go; the destructor does it too.
+  void joinIoThreads();
 
  private:
   boost::asio::awaitable<void> acceptLoop();
@@ -67,6 +81,8 @@ class HttpServer {
   template <class Stream>
   boost::asio::awaitable<void> serveConnection(Stream& stream, const std::string& remoteIp, bool secure);
   boost::asio::awaitable<Response> dispatch(Request& request, const RouteMatch& match);
+  boost::asio::awaitable<Response> dispatchOnControl(Request& request, const RouteMatch& match);
+  boost::asio::io_context& nextConnectionContext();
   void finishResponse(const Request& request, Response& response) const;
   bool originAllowed(const Request& request) const;
   void maybeDrained();
@@ -80,9 +96,13 @@ class HttpServer {
   WebSocketHandler* webSocketHandler_ = nullptr;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t boundPort_ = 0;
-  bool stopping_ = false;
-  int inFlight_ = 0;
+  std::atomic<bool> stopping_ = false;
+  int inFlight_ = 0;  // requests inside a handler; control thread only
   std::function<void()> onDrained_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> ioContexts_;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> ioWork_;
+  std::vector<std::thread> ioThreads_;
+  std::size_t nextContext_ = 0;
 };
 
 }  // namespace fluxmeet::http
