@@ -112,6 +112,9 @@ int runServer(Config config) {
   // Nobody is in a meeting when the process starts: close what a crash left open.
   (void)database->closeOpenParticipations(std::time(nullptr));
 
+  // Before the control loop: handlers left queued on it at exit may own these threads' sockets.
+  http::ConnectionThreads connectionThreads(
+      config.httpThreads.value_or(std::thread::hardware_concurrency() >= 2 ? 1 : 0));
   asio::io_context io{1};
   asio::thread_pool blockingPool{2};
   auth::PasswordHasher passwords(hashParams(config));
@@ -177,7 +180,7 @@ int runServer(Config config) {
                                     .tls = *tls,
                                     .allowedOrigins = config.corsOrigins,
                                     .publicOrigin = config.publicUrl};
-  serverOptions.ioThreads = config.httpThreads.value_or(std::thread::hardware_concurrency() >= 2 ? 1 : 0);
+  serverOptions.connectionThreads = &connectionThreads;
   http::HttpServer server(io, serverOptions, router, metrics);
   // Media: declared before signaling so the workers outlive every Room (a Room closes its
   // Router on its worker when it goes).
@@ -281,8 +284,8 @@ int runServer(Config config) {
     server.stop(std::chrono::seconds(5), [&io] { io.stop(); });
   });
   io.run();
-  // Before the signaling and the routes go: their connections live on these threads.
-  server.joinIoThreads();
+  // Before the signaling and the routes go: nothing may run on a connection thread after this.
+  connectionThreads.join();
   blockingPool.join();
   spdlog::info("stopped");
   return 0;

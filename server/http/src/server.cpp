@@ -75,18 +75,24 @@ asio::awaitable<std::uint64_t> writeFileBody(Stream& stream, const FileBody& fil
 HttpServer::HttpServer(asio::io_context& io, ServerOptions options, Router& router, Metrics& metrics)
     : io_(io), options_(std::move(options)), router_(router), metrics_(metrics), acceptor_(io) {}
 
-HttpServer::~HttpServer() { joinIoThreads(); }
-
-void HttpServer::joinIoThreads() {
-  ioWork_.clear();
-  for (auto& context : ioContexts_) context->stop();
-  for (auto& thread : ioThreads_) thread.join();
-  ioThreads_.clear();
+ConnectionThreads::ConnectionThreads(unsigned count) {
+  for (unsigned i = 0; i < count; ++i) {
+    auto& context = *contexts_.emplace_back(std::make_unique<Context>());
+    work_.push_back(asio::make_work_guard(context));
+    threads_.emplace_back([&context] { context.run(); });
+  }
 }
 
-asio::io_context& HttpServer::nextConnectionContext() {
-  if (ioContexts_.empty()) return io_;
-  return *ioContexts_[nextContext_++ % ioContexts_.size()];
+ConnectionThreads::~ConnectionThreads() { join(); }
+
+asio::io_context& ConnectionThreads::next() { return *contexts_[next_++ % contexts_.size()]; }
+
+void ConnectionThreads::join() {
+  work_.clear();
+  for (auto& context : contexts_) context->stop();
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+  for (auto& context : contexts_) context->shutdown();
 }
 
 void HttpServer::setWebSocketHandler(std::string path, WebSocketHandler* handler) {
@@ -108,11 +114,6 @@ Result<void> HttpServer::start() {
                      "cannot listen on " + options_.address + ":" + std::to_string(options_.port) + ": " + ec.message());
   }
   boundPort_ = acceptor_.local_endpoint().port();
-  for (unsigned i = 0; i < options_.ioThreads; ++i) {
-    auto& context = ioContexts_.emplace_back(std::make_unique<asio::io_context>());
-    ioWork_.push_back(asio::make_work_guard(*context));
-    ioThreads_.emplace_back([&context = *context] { context.run(); });
-  }
   asio::co_spawn(io_, acceptLoop(), asio::detached);
   return {};
 }
@@ -136,15 +137,32 @@ void HttpServer::maybeDrained() {
 asio::awaitable<void> HttpServer::acceptLoop() {
   while (!stopping_) {
     beast::error_code ec;
-    asio::io_context& connectionContext = nextConnectionContext();
-    tcp::socket socket = co_await acceptor_.async_accept(connectionContext, redirect_error(use_awaitable, ec));
+    tcp::socket accepted = co_await acceptor_.async_accept(redirect_error(use_awaitable, ec));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) co_return;
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    socket.set_option(tcp::no_delay(true), ec);
-    std::string remoteIp = socket.remote_endpoint(ec).address().to_string();
+    accepted.set_option(tcp::no_delay(true), ec);
+    std::string remoteIp = accepted.remote_endpoint(ec).address().to_string();
+    // Accepted here, then handed over as a descriptor: an accept still pending on the I/O thread's
+    // context when the server stops would outlive that context.
+    asio::io_context& connectionContext = connectionThreads() ? options_.connectionThreads->next() : io_;
+    tcp::socket socket(connectionContext);
+    if (&connectionContext == &io_) {
+      socket = std::move(accepted);
+    } else {
+      const auto protocol = accepted.local_endpoint(ec).protocol();
+      if (ec) continue;  // the peer is already gone
+      const int descriptor = accepted.release(ec);
+      if (ec) continue;
+      socket.assign(protocol, descriptor, ec);
+      if (ec) {
+        ::close(descriptor);
+        spdlog::warn("cannot hand a connection to an I/O thread: {}", ec.message());
+        continue;
+      }
+    }
     asio::co_spawn(connectionContext, handshakeAndServe(std::move(socket), std::move(remoteIp)), asio::detached);
   }
 }
@@ -303,7 +321,7 @@ asio::awaitable<Response> HttpServer::dispatchOnControl(Request& request, const 
     --inFlight_;
     co_return response;
   };
-  if (ioContexts_.empty()) co_return co_await handle();
+  if (!connectionThreads()) co_return co_await handle();
   // The handler runs where the store and the rooms live; the response comes back to this
   // connection's thread to be written. The request stays in this coroutine's frame meanwhile.
   co_return co_await asio::co_spawn(io_, std::move(handle), use_awaitable);

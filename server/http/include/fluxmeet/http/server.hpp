@@ -1,10 +1,10 @@
 #pragma once
 // HttpServer: listener -> one coroutine per connection (HTTP/1.1 keep-alive, optional TLS)
 // -> Router for API routes, StaticFiles for the web client, WebSocketHandler for upgrades.
-// Threads: with ioThreads > 0 each connection lives on one of the server's own I/O threads, which
-// do the socket work, TLS, parsing and serialisation; every route handler still runs on the control
+// Threads: given ConnectionThreads, each connection lives on one of its I/O threads, which do the
+// socket work, TLS, parsing and serialisation; every route handler still runs on the control
 // io_context (where the store, rooms and signaling live), so handlers need no locks and must not
-// block (blocking work goes to a pool). ioThreads == 0 runs everything on the control thread.
+// block (blocking work goes to a pool). Without them everything runs on the control thread.
 // Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
 #include <utility>
 
@@ -43,6 +43,36 @@ class WebSocketHandler {
   virtual void accept(TlsStream stream, BeastRequest request, std::string remoteIp) = 0;
 };
 
+// The I/O threads that carry connections, each with its own io_context. Owned by whoever owns the
+// control io_context and declared BEFORE it: when the process stops, handlers still queued on the
+// control loop may own sockets of these contexts, so these must be destroyed last.
+class ConnectionThreads {
+ public:
+  explicit ConnectionThreads(unsigned count);
+  ~ConnectionThreads();
+  ConnectionThreads(const ConnectionThreads&) = delete;
+  ConnectionThreads& operator=(const ConnectionThreads&) = delete;
+
+  bool empty() const { return contexts_.empty(); }
+  // Round robin over the threads' contexts; called from the accepting (control) thread only.
+  boost::asio::io_context& next();
+  // Stops the loops, joins the threads and destroys what they still had pending (connections, and
+  // with them signaling sessions whose timers belong to the control loop), so call it after the
+  // control loop stopped and while everything it owns still exists. Idempotent.
+  void join();
+
+ private:
+  // io_context with its (protected) shutdown() callable: pending work goes, services stay, so sockets
+  // of these threads that other owners still hold can be destroyed later.
+  struct Context : boost::asio::io_context {
+    using boost::asio::io_context::shutdown;
+  };
+  std::vector<std::unique_ptr<Context>> contexts_;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::vector<std::thread> threads_;
+  std::size_t next_ = 0;
+};
+
 struct ServerOptions {
   std::string address = "0.0.0.0";
   std::uint16_t port = 6001;  // 0 picks a free port (tests); boundPort() tells which
@@ -53,13 +83,12 @@ struct ServerOptions {
   std::vector<std::string> allowedOrigins;  // CORS allowlist (exact origins)
   std::string publicOrigin;                 // "https://meet.example.com" from PUBLIC_URL
   bool accessLog = true;
-  unsigned ioThreads = 0;  // connection threads besides the control thread (0: all on the control thread)
+  ConnectionThreads* connectionThreads = nullptr;  // null or empty: connections on the control thread
 };
 
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& io, ServerOptions options, Router& router, Metrics& metrics);
-  ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
@@ -71,9 +100,6 @@ class HttpServer {
   std::uint16_t boundPort() const { return boundPort_; }
   // Stops accepting; calls onDrained once in-flight requests finished (or the deadline passed).
   void stop(std::chrono::milliseconds deadline, std::function<void()> onDrained);
-  // Ends the I/O threads, dropping the connections they still hold. Call once the control loop has
-  // stopped and before the WebSocket handler and routes go; the destructor does it too.
-  void joinIoThreads();
 
  private:
   boost::asio::awaitable<void> acceptLoop();
@@ -82,7 +108,7 @@ class HttpServer {
   boost::asio::awaitable<void> serveConnection(Stream& stream, const std::string& remoteIp, bool secure);
   boost::asio::awaitable<Response> dispatch(Request& request, const RouteMatch& match);
   boost::asio::awaitable<Response> dispatchOnControl(Request& request, const RouteMatch& match);
-  boost::asio::io_context& nextConnectionContext();
+
   void finishResponse(const Request& request, Response& response) const;
   bool originAllowed(const Request& request) const;
   void maybeDrained();
@@ -99,10 +125,7 @@ class HttpServer {
   std::atomic<bool> stopping_ = false;
   int inFlight_ = 0;  // requests inside a handler; control thread only
   std::function<void()> onDrained_;
-  std::vector<std::unique_ptr<boost::asio::io_context>> ioContexts_;
-  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> ioWork_;
-  std::vector<std::thread> ioThreads_;
-  std::size_t nextContext_ = 0;
+  bool connectionThreads() const { return options_.connectionThreads && !options_.connectionThreads->empty(); }
 };
 
 }  // namespace fluxmeet::http
