@@ -868,7 +868,7 @@ describe('media signaling', () => {
   it('getTransportStats lists only your own transports', async () => {
     const { clients: [a, b] } = await room([alice, bob]);
     const empty = await a.call('getTransportStats', {});
-    assert.deepEqual(empty, { transports: [] });
+    assert.deepEqual(empty, { transports: [], producers: [], consumers: [] });
     const send = await transport(a);
     const recv = await a.call('createTransport', { direction: 'recv' });
     const bOwn = await b.call('createTransport', {});
@@ -876,8 +876,8 @@ describe('media signaling', () => {
     assert.deepEqual(mine.transports.map((t) => t.transportId).sort(), [send.id, recv.id].sort());
     for (const stats of mine.transports) {
       assert.deepEqual(Object.keys(stats).sort(), [
-        'availableOutgoingBitrate', 'bytesReceived', 'bytesSent', 'rtcpReceived', 'rtcpSent', 'rtpReceived', 'rtpSent',
-        'srtpFailures', 'state', 'transportId',
+        'availableOutgoingBitrate', 'bytesReceived', 'bytesSent', 'maxIncomingBitrate', 'rtcpReceived', 'rtcpSent',
+        'rtpReceived', 'rtpSent', 'srtpFailures', 'state', 'transportId',
       ]);
       for (const counter of ['rtpReceived', 'rtpSent', 'rtcpReceived', 'rtcpSent', 'srtpFailures']) {
         assert.equal(stats[counter], 0, counter);

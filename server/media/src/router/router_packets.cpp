@@ -23,6 +23,17 @@ int64_t arrivalNs(Clock::time_point now) {
 
 }  // namespace
 
+namespace {
+
+// When the producer signalled a MID extension, the packet must carry that MID (RFC 8843 demultiplexing).
+bool carriesMidOf(rtp::RtpPacketView& packet, const Producer& producer) {
+  if (producer.midExtensionId() == 0 || !producer.mid()) return true;
+  const auto mid = packet.findExtension(producer.midExtensionId());
+  return mid && std::string_view(reinterpret_cast<const char*>(mid->data()), mid->size()) == *producer.mid();
+}
+
+}  // namespace
+
 std::optional<std::pair<Router::ProducerEntry*, size_t>> Router::matchProducer(TransportEntry& entry,
                                                                              rtp::RtpPacketView& packet) {
   if (const auto it = entry.producerStreams.find(packet.ssrc()); it != entry.producerStreams.end()) return it->second;
@@ -30,12 +41,7 @@ std::optional<std::pair<Router::ProducerEntry*, size_t>> Router::matchProducer(T
   // MID, then its encoding by rid, and remember the SSRC (one allocation per new stream).
   for (auto* producerEntry : entry.producers) {
     Producer& producer = *producerEntry->producer;
-    if (producer.midExtensionId() != 0 && producer.mid()) {
-      const auto mid = packet.findExtension(producer.midExtensionId());
-      if (!mid || std::string_view(reinterpret_cast<const char*>(mid->data()), mid->size()) != *producer.mid()) {
-        continue;
-      }
-    }
+    if (!carriesMidOf(packet, producer)) continue;
     if (const auto stream = producer.matchStream(packet)) {
       entry.producerStreams[packet.ssrc()] = {producerEntry, *stream};
       return std::pair{producerEntry, *stream};
@@ -52,12 +58,7 @@ std::optional<std::pair<Router::ProducerEntry*, size_t>> Router::matchRtxProduce
   // First RTX packet of a rid-signalled encoding: its repaired-rid names the encoding (RFC 8852).
   for (auto* producerEntry : entry.producers) {
     Producer& producer = *producerEntry->producer;
-    if (producer.midExtensionId() != 0 && producer.mid()) {
-      const auto mid = packet.findExtension(producer.midExtensionId());
-      if (!mid || std::string_view(reinterpret_cast<const char*>(mid->data()), mid->size()) != *producer.mid()) {
-        continue;
-      }
-    }
+    if (!carriesMidOf(packet, producer)) continue;
     if (const auto stream = producer.matchRtxStream(packet)) {
       entry.producerRtxStreams[packet.ssrc()] = {producerEntry, *stream};
       return std::pair{producerEntry, *stream};
