@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TEST_TIMEOUT_MS, launchBrowser, newContext, screenshot } from './lib/browser.mjs';
-import { newUser, openNav, registerViaApi } from './lib/flows.mjs';
+import { newUser, openNav, registerViaApi, tomorrowAt } from './lib/flows.mjs';
 import { startServer } from './lib/server.mjs';
 
 let server;
@@ -20,13 +20,6 @@ after(async () => {
   const status = await server?.stop();
   if (status) assert.equal(status.code, 0, `server exit ${status.code ?? status.signal}:\n${status.output.slice(-4000)}`);
 });
-
-/** Tomorrow at 09:15 as a datetime-local value, in the browser's zone. */
-function tomorrowAt0915() {
-  const d = new Date(Date.now() + 24 * 3600 * 1000);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T09:15`;
-}
 
 async function openUpcoming(page) {
   await openNav(page);
@@ -62,7 +55,7 @@ describe('invitations', { timeout: TEST_TIMEOUT_MS * 4 }, () => {
     await hostPage.goto('/');
     const form = hostPage.getByRole('form', { name: 'Schedule a meeting' });
     await form.getByLabel('Title').fill(title);
-    await form.getByLabel('Starts at').fill(tomorrowAt0915());
+    await form.getByLabel('Starts at').fill(tomorrowAt('09:15'));
     // Upper case on purpose: addresses are matched to accounts without regard to case.
     await form.getByLabel('Email addresses').fill(`${guest.email.toUpperCase()}, ${stranger}`);
     await form.getByRole('button', { name: 'Add', exact: true }).click();

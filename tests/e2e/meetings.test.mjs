@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { DESKTOP, PHONE, TEST_TIMEOUT_MS, launchBrowser, newContext, screenshot } from './lib/browser.mjs';
-import { newUser, openNav, registerViaApi } from './lib/flows.mjs';
+import { newUser, openNav, registerViaApi, tomorrowAt } from './lib/flows.mjs';
 import { startServer } from './lib/server.mjs';
 
 const CODE = /^[a-z]{3}-[a-z]{4}-[a-z]{3}$/;
@@ -22,13 +22,6 @@ after(async () => {
   const status = await server?.stop();
   if (status) assert.equal(status.code, 0, `server exit ${status.code ?? status.signal}:\n${status.output.slice(-4000)}`);
 });
-
-/** Tomorrow at 14:30 as a datetime-local value, in the browser's zone (the context sets one). */
-function tomorrowAt1430() {
-  const d = new Date(Date.now() + 24 * 3600 * 1000);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T14:30`;
-}
 
 async function saveDownload(page, click) {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -61,7 +54,7 @@ for (const device of [DESKTOP, PHONE]) {
       await page.goto('/');
       const form = page.getByRole('form', { name: 'Schedule a meeting' });
       await form.getByLabel('Title').fill(title);
-      await form.getByLabel('Starts at').fill(tomorrowAt1430());
+      await form.getByLabel('Starts at').fill(tomorrowAt('14:30'));
       await form.getByLabel('Duration (minutes)').fill('45');
       await form.getByLabel('Passcode (optional)').fill('s3cret');
       await form.getByRole('switch', { name: /Waiting room/ }).check();

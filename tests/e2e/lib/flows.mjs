@@ -4,6 +4,13 @@ import { randomBytes } from 'node:crypto';
 
 let counter = 0;
 
+/** Tomorrow at `time` ("14:30") as a datetime-local value, in the browser context's zone. */
+export function tomorrowAt(time) {
+  const d = new Date(Date.now() + 24 * 3600 * 1000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${time}`;
+}
+
 /** A user nobody has registered yet; the username uses what the server allows beyond ASCII. */
 export function newUser(prefix = 'user') {
   const tag = `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
