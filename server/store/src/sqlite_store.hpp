@@ -14,6 +14,7 @@
 //   sqlite_store_invitations.cpp meeting invitations
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "fluxmeet/store/store.hpp"
 #include "sqlite_db.hpp"
@@ -113,7 +114,15 @@ class SqliteStore final : public Store {
   Result<Meeting> loadMeeting(Id meetingId);
   Result<Session> loadSession(const std::string& sessionId);
 
+  // Called by every write to a user or their sessions, before it runs (forgetting too much is harmless).
+  void forgetSessionUsers(Id userId);
+
   std::unique_ptr<SqliteDb> db_;
+  // findSessionUser runs on every authenticated request and was a third of a meeting lookup's
+  // database time. This process is the database's only writer, so a found session's user is
+  // kept until a write here touches that user or their sessions (forgetSessionUsers) instead of
+  // for a guessed time. Only found, unrevoked sessions are kept; bounded by kMaxCachedSessionUsers.
+  std::unordered_map<std::string, User> sessionUsers_;
 };
 
 template <class... Args>

@@ -4,6 +4,9 @@
 namespace fluxmeet::store {
 namespace {
 
+// Far more than the people signed in to one server at once; each entry is a few hundred bytes.
+constexpr std::size_t kMaxCachedSessionUsers = 10'000;
+
 constexpr std::string_view kUserColumns = "SELECT id, username, email, password_hash, created_at, updated_at FROM users";
 
 User readUser(const Query& q) {
@@ -69,6 +72,7 @@ Result<User> SqliteStore::findUserByEmail(const std::string& email) {
 }
 
 Result<User> SqliteStore::updateUser(Id id, const UserUpdate& update) {
+  forgetSessionUsers(id);
   auto tx = Transaction::begin(*db_);
   if (!tx) return std::move(tx).takeError();
   auto changed = db_->execute(
@@ -84,6 +88,7 @@ Result<User> SqliteStore::updateUser(Id id, const UserUpdate& update) {
 
 Result<void> SqliteStore::updatePassword(Id id, const std::string& passwordHash, const std::string& keepSessionId,
                                          UnixTime now) {
+  forgetSessionUsers(id);
   auto tx = Transaction::begin(*db_);
   if (!tx) return std::move(tx).takeError();
   auto changed = db_->execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", passwordHash, now, id);
@@ -98,6 +103,7 @@ Result<void> SqliteStore::updatePassword(Id id, const std::string& passwordHash,
 }
 
 Result<void> SqliteStore::deleteUser(Id id, UnixTime now) {
+  forgetSessionUsers(id);
   auto tx = Transaction::begin(*db_);
   if (!tx) return std::move(tx).takeError();
   // Hosted meetings stay as history for their attendees; ON DELETE SET NULL then drops the host link.
@@ -160,6 +166,7 @@ Result<Session> SqliteStore::rotateRefreshToken(const RefreshRotation& rotation)
   if (token->usedAt) {
     // A rotated token came back: either the client or a thief holds a stale copy. Revoke the whole
     // family so the thief's newer token dies too (OAuth 2.0 Security BCP, RFC 9700 section 4.14).
+    sessionUsers_.erase(token->sessionId);
     auto revoked = db_->execute("UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
                                 rotation.now, token->sessionId);
     if (!revoked) return std::move(revoked).takeError();
@@ -190,11 +197,25 @@ Result<Session> SqliteStore::rotateRefreshToken(const RefreshRotation& rotation)
 Result<Session> SqliteStore::findSession(const std::string& sessionId) { return loadSession(sessionId); }
 
 Result<User> SqliteStore::findSessionUser(const std::string& sessionId, Id userId) {
-  return fetchOne(*db_, "session not found", readUser,
-                  "SELECT u.id, u.username, u.email, u.password_hash, u.created_at, u.updated_at "
-                  "FROM sessions s JOIN users u ON u.id = s.user_id "
-                  "WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL",
-                  sessionId, userId);
+  if (auto cached = sessionUsers_.find(sessionId); cached != sessionUsers_.end()) {
+    if (cached->second.id == userId) return cached->second;
+    return makeError(ErrorCode::NotFound, "session not found");
+  }
+  auto user = fetchOne(*db_, "session not found", readUser,
+                       "SELECT u.id, u.username, u.email, u.password_hash, u.created_at, u.updated_at "
+                       "FROM sessions s JOIN users u ON u.id = s.user_id "
+                       "WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL",
+                       sessionId, userId);
+  if (user) {
+    // Dropping everything when full keeps this simple; a miss costs one query.
+    if (sessionUsers_.size() >= kMaxCachedSessionUsers) sessionUsers_.clear();
+    sessionUsers_.emplace(sessionId, *user);
+  }
+  return user;
+}
+
+void SqliteStore::forgetSessionUsers(Id userId) {
+  std::erase_if(sessionUsers_, [userId](const auto& entry) { return entry.second.id == userId; });
 }
 
 Result<Session> SqliteStore::findSessionByRefreshToken(const std::string& tokenHash, UnixTime now) {
@@ -214,12 +235,14 @@ Result<std::vector<Session>> SqliteStore::listActiveSessions(Id userId, UnixTime
 }
 
 Result<void> SqliteStore::revokeSession(Id userId, const std::string& sessionId, UnixTime now) {
+  forgetSessionUsers(userId);
   // Matching on user_id too: another user's session id is indistinguishable from an unknown one.
   return updateOne("session", "UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND user_id = ?",
                    now, sessionId, userId);
 }
 
 Result<void> SqliteStore::revokeAllSessions(Id userId, UnixTime now) {
+  forgetSessionUsers(userId);
   auto tx = Transaction::begin(*db_);
   if (!tx) return std::move(tx).takeError();
   auto revoked = db_->execute("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", now, userId);
@@ -257,6 +280,7 @@ Result<Id> SqliteStore::consumePasswordReset(const std::string& tokenHash, const
     return userId;
   }
   // Using one link spends every outstanding link of that user.
+  forgetSessionUsers(*userId);
   auto spent = db_->execute("UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", now,
                             *userId);
   if (!spent) return std::move(spent).takeError();

@@ -86,6 +86,51 @@ TEST_F(UsersTest, SessionUserOnlyForTheOwnersLiveSession) {
   EXPECT_TRUE(store_->findSessionUser("s-bob", bob.id).ok());
 }
 
+// findSessionUser keeps what it found (it runs on every request); every write to the user or their
+// sessions must show in the next lookup. Each case reads first so the answer is held.
+TEST_F(UsersTest, SessionUserFollowsEveryWriteAfterItWasRead) {
+  User alice = makeUser("Alice", "alice@example.com");
+  User bob = makeUser("Bob", "bob@example.com");
+  makeSession(alice.id, "s-a1", "t-a1");
+  makeSession(alice.id, "s-a2", "t-a2");
+  makeSession(bob.id, "s-b1", "t-b1");
+  auto lookup = [&](const std::string& session, Id user) { return store_->findSessionUser(session, user); };
+
+  ASSERT_EQ(lookup("s-a1", alice.id)->username, "Alice");
+  ASSERT_TRUE(store_->updateUser(alice.id, UserUpdate{"Alice B.", "alice.b@example.com", kNow + 1}).ok());
+  EXPECT_EQ(lookup("s-a1", alice.id)->username, "Alice B.");
+  EXPECT_EQ(lookup("s-a1", alice.id)->email, "alice.b@example.com");
+  // A held answer is still only for the session's owner.
+  EXPECT_EQ(lookup("s-a1", bob.id).error().code, ErrorCode::NotFound);
+
+  ASSERT_TRUE(lookup("s-a2", alice.id).ok());
+  ASSERT_TRUE(store_->updatePassword(alice.id, "hash-2", "s-a1", kNow + 2).ok());
+  EXPECT_EQ(lookup("s-a1", alice.id)->passwordHash, "hash-2");
+  EXPECT_EQ(lookup("s-a2", alice.id).error().code, ErrorCode::NotFound);
+
+  // A replayed refresh token revokes its session.
+  ASSERT_TRUE(lookup("s-b1", bob.id).ok());
+  ASSERT_TRUE(store_->rotateRefreshToken(RefreshRotation{"t-b1", "t-b2", kNow + 3, kNow + 3600}).ok());
+  ASSERT_TRUE(lookup("s-b1", bob.id).ok());
+  ASSERT_FALSE(store_->rotateRefreshToken(RefreshRotation{"t-b1", "t-b3", kNow + 4, kNow + 3600}).ok());
+  EXPECT_EQ(lookup("s-b1", bob.id).error().code, ErrorCode::NotFound);
+
+  makeSession(bob.id, "s-b2", "t-b4");
+  ASSERT_TRUE(lookup("s-b2", bob.id).ok());
+  ASSERT_TRUE(store_->revokeAllSessions(bob.id, kNow + 5).ok());
+  EXPECT_EQ(lookup("s-b2", bob.id).error().code, ErrorCode::NotFound);
+
+  makeSession(bob.id, "s-b3", "t-b5");
+  ASSERT_TRUE(lookup("s-b3", bob.id).ok());
+  ASSERT_TRUE(store_->createPasswordReset(bob.id, "reset-b", kNow, kNow + 900).ok());
+  ASSERT_TRUE(store_->consumePasswordReset("reset-b", "hash-b", kNow + 6).ok());
+  EXPECT_EQ(lookup("s-b3", bob.id).error().code, ErrorCode::NotFound);
+
+  ASSERT_TRUE(lookup("s-a1", alice.id).ok());
+  ASSERT_TRUE(store_->deleteUser(alice.id, kNow + 7).ok());
+  EXPECT_EQ(lookup("s-a1", alice.id).error().code, ErrorCode::NotFound);
+}
+
 TEST_F(UsersTest, UpdatePasswordRevokesOtherSessionsOnly) {
   User alice = makeUser("Alice", "alice@example.com");
   User bob = makeUser("Bob", "bob@example.com");
