@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "fluxmeet/common/clock.hpp"
 
@@ -37,6 +38,21 @@ RoomBoard::RoomBoard(store::Store& store, store::Id meetingId) : store_(store), 
 void RoomBoard::changed(Clock::time_point now) {
   if (!dirtySince_) dirtySince_ = now;
   lastChange_ = now;
+}
+
+void RoomBoard::queueRelay(std::string fromPeerId, const nlohmann::json& elements, std::uint64_t seq,
+                           Clock::time_point now) {
+  // Parsed from a client's message, so valid UTF-8; `replace` only keeps a surprise from throwing.
+  std::string text = elements.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  relay_.push_back(PendingUpdate{std::move(fromPeerId), text.substr(1, text.size() - 2)});
+  relaySeq_ = seq;
+  if (!relayDue_) relayDue_ = now + kRelayDelay;
+}
+
+std::vector<RoomBoard::PendingUpdate> RoomBoard::takeRelay(std::uint64_t& seq) {
+  seq = relaySeq_;
+  relayDue_.reset();
+  return std::exchange(relay_, {});
 }
 
 std::optional<RoomBoard::Clock::time_point> RoomBoard::saveDue() const {

@@ -26,6 +26,37 @@ json Room::boardJson() const {
 
 void Room::saveBoard() { (void)board_->save(); }
 
+void Room::relayBoardUpdates() {
+  std::uint64_t seq = 0;
+  std::vector<RoomBoard::PendingUpdate> updates = board_->takeRelay(seq);
+  if (updates.empty()) return;
+  // The winners of every update in the batch, in the order they were applied, never a peer's own
+  // update back to it (not news, nor a conflict); "" when nothing is left. Assembled from text
+  // serialised once per update: re-serialising per recipient cost more than the sends it saved.
+  const std::string head = R"({"seq":)" + std::to_string(seq) + R"(,"elements":[)";
+  auto dataExceptFrom = [&](const std::string& peerId) {
+    std::string data = head;
+    bool any = false;
+    for (const auto& update : updates) {
+      if (update.fromPeerId == peerId) continue;
+      if (any) data += ',';
+      data += update.elementsJson;
+      any = true;
+    }
+    return any ? data + "]}" : std::string();
+  };
+  const std::string toEveryone = dataExceptFrom({});  // for the peers who sent none of them
+  for (auto& [id, peer] : peers_) {
+    if (!peer.sink) continue;
+    const std::string& peerId = id;
+    bool sentSome = std::any_of(updates.begin(), updates.end(),
+                                [&peerId](const auto& update) { return update.fromPeerId == peerId; });
+    const std::string data = sentSome ? dataExceptFrom(peerId) : std::string();
+    const std::string& chosen = sentSome ? data : toEveryone;
+    if (!chosen.empty()) peer.sink->notifyEncoded("board.elements", chosen);
+  }
+}
+
 void Room::relayPointer(std::string_view method, const json& data, const std::string& fromPeerId) {
   for (auto& [id, peer] : peers_) {
     if (id != fromPeerId && peer.connected && peer.sink) peer.sink->notify(method, data);
@@ -38,6 +69,7 @@ Result<json> Room::boardSetOpen(const std::string& peerId, bool open) {
   if (auto allowed = ensureCanModerate((*peer)->role); !allowed) return allowed.error();
   if (board_->open != open) {
     board_->open = open;
+    relayBoardUpdates();  // drawing done before the change reaches everyone before it
     broadcast(open ? "board.opened" : "board.closed", {{"by", peerId}});
   }
   return json::object();
@@ -49,6 +81,7 @@ Result<json> Room::boardSetReadOnly(const std::string& peerId, bool readOnly) {
   if (auto allowed = ensureCanModerate((*peer)->role); !allowed) return allowed.error();
   if (board_->readOnly != readOnly) {
     board_->readOnly = readOnly;
+    relayBoardUpdates();
     broadcast("board.readOnly", {{"readOnly", readOnly}, {"by", peerId}});
   }
   return json::object();
@@ -73,9 +106,9 @@ Result<json> Room::boardUpdate(const std::string& peerId, const json& elements) 
   auto applied = board_->board().apply(peerId, elements);
   if (!applied) return applied.error();
   if (!applied->accepted.empty()) {
-    board_->changed(Clock::now());
-    // Never back to the sender: its own update is not news, nor a conflict.
-    broadcast("board.elements", {{"peerId", peerId}, {"seq", applied->seq}, {"elements", applied->accepted}}, peerId);
+    const Clock::time_point now = Clock::now();
+    board_->changed(now);
+    board_->queueRelay(peerId, applied->accepted, applied->seq, now);
   }
   return json{{"seq", applied->seq}, {"superseded", std::move(applied->superseded)}};
 }
@@ -130,13 +163,14 @@ Result<json> Room::boardAddFile(const std::string& peerId, const std::string& fi
 
 std::optional<Clock::time_point> Room::boardWakeAt() const {
   std::optional<Clock::time_point> wake = board_->saveDue();
-  for (auto due : {board_->cursorsDue(), board_->viewportsDue()}) {
+  for (auto due : {board_->relayDue(), board_->cursorsDue(), board_->viewportsDue()}) {
     if (due && (!wake || *due < *wake)) wake = due;
   }
   return wake;
 }
 
 void Room::onBoardTimer(Clock::time_point now) {
+  if (auto relay = board_->relayDue(); relay && *relay <= now) relayBoardUpdates();
   for (auto& due : board_->cursors().takeDue(now)) {
     if (peers_.count(due.peerId)) relayPointer("board.cursor", due.cursor, due.peerId);
   }

@@ -55,4 +55,12 @@ std::string notification(std::string_view method, const nlohmann::json& data) {
   return dump({{"method", method}, {"data", data}});
 }
 
+std::string encodedNotification(std::string_view method, std::string_view dataJson) {
+  std::string quotedMethod = dump(nlohmann::json(method));
+  std::string text;
+  text.reserve(dataJson.size() + quotedMethod.size() + 20);
+  text.append(R"({"method":)").append(quotedMethod).append(R"(,"data":)").append(dataJson).append("}");
+  return text;
+}
+
 }  // namespace fluxmeet::signal

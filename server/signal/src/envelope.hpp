@@ -24,5 +24,7 @@ std::string errorResponse(const nlohmann::json& id, std::string_view code, std::
                           std::string_view field = {});
 std::string errorResponse(const nlohmann::json& id, const Error& error);
 std::string notification(std::string_view method, const nlohmann::json& data);
+// The same, for data that is already JSON text (trusted: built by the server, not checked again).
+std::string encodedNotification(std::string_view method, std::string_view dataJson);
 
 }  // namespace fluxmeet::signal

@@ -14,6 +14,10 @@ void PeerSession::notifyShared(std::string_view method, const nlohmann::json& da
   deliver(encoded);
 }
 
+void PeerSession::notifyEncoded(std::string_view method, std::string_view dataJson) {
+  deliver(encodedNotification(method, dataJson));
+}
+
 void PeerSession::deliver(std::string message) {
   if (auto connection = connection_.lock()) {
     connection->send(std::move(message));

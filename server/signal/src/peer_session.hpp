@@ -31,6 +31,7 @@ class PeerSession : public meeting::PeerSink {
 
   void notify(std::string_view method, const nlohmann::json& data) override;
   void notifyShared(std::string_view method, const nlohmann::json& data, std::string& encoded) override;
+  void notifyEncoded(std::string_view method, std::string_view dataJson) override;
   void leftRoom() override { roomCode.clear(); }
 
   void attach(Connection& connection);

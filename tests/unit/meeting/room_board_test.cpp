@@ -29,15 +29,60 @@ class RoomBoardTest : public RoomTest {
 };
 
 TEST_F(RoomBoardTest, UpdatesGoToTheOthersNotBackToTheSender) {
+  const auto sentAt = Clock::now();
   auto answer = room().boardUpdate("alice", json::array({rectangle("r1")}));
   ASSERT_TRUE(answer.ok()) << answer.error().message;
   EXPECT_EQ((*answer)["seq"], 1);
   EXPECT_TRUE((*answer)["superseded"].empty());
+  // Relayed with whatever else arrives within kRelayDelay: the room asks to be woken for it.
+  EXPECT_EQ(host_.count("board.elements"), 0);
+  ASSERT_TRUE(room().boardWakeAt().has_value());
+  EXPECT_LE(*room().boardWakeAt(), Clock::now() + RoomBoard::kRelayDelay);
+  EXPECT_GE(*room().boardWakeAt(), sentAt + RoomBoard::kRelayDelay);
+  room().onBoardTimer(*room().boardWakeAt());
   ASSERT_NE(host_.last("board.elements"), nullptr);
-  EXPECT_EQ(host_.last("board.elements")->data["peerId"], "alice");
+  EXPECT_EQ(host_.last("board.elements")->data["seq"], 1);
   EXPECT_EQ(host_.last("board.elements")->data["elements"][0]["id"], "r1");
   EXPECT_EQ(guest_.count("board.elements"), 1);
   EXPECT_EQ(alice_.count("board.elements"), 0);
+  // Nothing twice.
+  room().onBoardTimer(Clock::now() + RoomBoard::kRelayDelay);
+  EXPECT_EQ(host_.count("board.elements"), 1);
+}
+
+TEST_F(RoomBoardTest, UpdatesWithinTheRelayDelayGoOutAsOneMessagePerPeer) {
+  ASSERT_TRUE(room().boardUpdate("alice", json::array({rectangle("a1")})).ok());
+  ASSERT_TRUE(room().boardUpdate("guest", json::array({rectangle("g1")})).ok());
+  ASSERT_TRUE(room().boardUpdate("alice", json::array({rectangle("a2"), rectangle("a3")})).ok());
+  room().onBoardTimer(Clock::now() + RoomBoard::kRelayDelay);
+
+  auto ids = [](const FakeSink& sink) {
+    std::vector<std::string> ids;
+    for (const auto& element : sink.last("board.elements")->data["elements"]) ids.push_back(element["id"]);
+    return ids;
+  };
+  ASSERT_EQ(host_.count("board.elements"), 1);
+  EXPECT_EQ(ids(host_), (std::vector<std::string>{"a1", "g1", "a2", "a3"})) << "in the order applied";
+  EXPECT_EQ(host_.last("board.elements")->data["seq"], 4) << "the board's seq after the last update (one per element)";
+  // Each sender gets the others' updates only.
+  ASSERT_EQ(alice_.count("board.elements"), 1);
+  EXPECT_EQ(ids(alice_), (std::vector<std::string>{"g1"}));
+  EXPECT_EQ(alice_.last("board.elements")->data["seq"], 4);
+  ASSERT_EQ(guest_.count("board.elements"), 1);
+  EXPECT_EQ(ids(guest_), (std::vector<std::string>{"a1", "a2", "a3"}));
+}
+
+TEST_F(RoomBoardTest, ClosingTheBoardRelaysPendingDrawingFirst) {
+  ASSERT_TRUE(room().boardSetOpen("host", true).ok());
+  ASSERT_TRUE(room().boardUpdate("alice", json::array({rectangle("r1")})).ok());
+  ASSERT_TRUE(room().boardSetOpen("host", false).ok());
+  ASSERT_EQ(guest_.count("board.elements"), 1);
+  std::size_t elementsAt = 0, closedAt = 0;
+  for (std::size_t i = 0; i < guest_.notes.size(); ++i) {
+    if (guest_.notes[i].method == "board.elements") elementsAt = i;
+    if (guest_.notes[i].method == "board.closed") closedAt = i;
+  }
+  EXPECT_LT(elementsAt, closedAt);
 }
 
 TEST_F(RoomBoardTest, InvalidUpdatesChangeNothing) {
@@ -75,8 +120,10 @@ TEST_F(RoomBoardTest, CursorsAreThrottledAndTheLastOneIsHeldForTheTimer) {
 TEST_F(RoomBoardTest, TheBoardIsSavedAfterTheQuietDelayAndRestoredByTheNextRoom) {
   ASSERT_TRUE(room().boardUpdate("alice", json::array({rectangle("keep"), rectangle("drop")})).ok());
   ASSERT_TRUE(room().boardUpdate("host", json::array({rectangle("drop", 2, true)})).ok());
+  room().onBoardTimer(*room().boardWakeAt());  // the relay to the others comes first
   auto wake = room().boardWakeAt();
   ASSERT_TRUE(wake.has_value());
+  EXPECT_GE(*wake, Clock::now() + RoomBoard::kSaveQuiet - std::chrono::milliseconds(500));
   EXPECT_LE(*wake, Clock::now() + RoomBoard::kSaveQuiet);
   EXPECT_FALSE(store_->findBoard(meeting_.id).ok()) << "not before it is due";
   room().onBoardTimer(*wake);

@@ -59,5 +59,11 @@ TEST(Envelope, SerialisesResponsesAndNotifications) {
   EXPECT_FALSE(note.contains("id"));
 }
 
+TEST(Envelope, NotificationFromEncodedDataIsTheSameMessage) {
+  const nlohmann::json data{{"seq", 7}, {"elements", {{{"id", "a\"b"}}}}};
+  EXPECT_EQ(nlohmann::json::parse(encodedNotification("board.elements", data.dump())),
+            nlohmann::json::parse(notification("board.elements", data)));
+}
+
 }  // namespace
 }  // namespace fluxmeet::signal

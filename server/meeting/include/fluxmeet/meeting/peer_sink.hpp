@@ -18,6 +18,11 @@ class PeerSink {
   virtual void notifyShared(std::string_view method, const nlohmann::json& data, std::string& /*encoded*/) {
     notify(method, data);
   }
+  // A notification whose data is already JSON text (a relay assembled from pieces that were each
+  // serialised once). The default parses it back, for sinks that only record (tests).
+  virtual void notifyEncoded(std::string_view method, std::string_view dataJson) {
+    notify(method, nlohmann::json::parse(dataJson));
+  }
   // The room dropped this peer (removed, denied, meeting ended): the sink's owner forgets the room.
   // Not called for a peer's own leave().
   virtual void leftRoom() = 0;

@@ -166,8 +166,8 @@ class Room {
   Result<nlohmann::json> boardAddFile(const std::string& peerId, const std::string& fileId,
                                       const std::string& mimeType, std::vector<std::uint8_t> bytes);
   const RoomBoard& board() const { return *board_; }
-  // When onBoardTimer should next run (held cursors, a save due); nullopt: nothing pending. The
-  // owner arms a control-thread timer for it after every operation on the room.
+  // When onBoardTimer should next run (updates to relay, held cursors, a save due); nullopt:
+  // nothing pending. The owner arms a control-thread timer for it after every operation on the room.
   std::optional<std::chrono::steady_clock::time_point> boardWakeAt() const;
   void onBoardTimer(std::chrono::steady_clock::time_point now);
 
@@ -201,6 +201,8 @@ class Room {
   nlohmann::json boardJson() const;  // the snapshot's "board"
   // Cursors and viewports: to the connected others only; a reconnecting peer would only have
   // its missed-message buffer filled with positions that are stale by the time it is back.
+  // Sends the queued board updates (RoomBoard::kRelayDelay) as one board.elements per peer.
+  void relayBoardUpdates();
   void relayPointer(std::string_view method, const nlohmann::json& data, const std::string& fromPeerId);
   void saveBoard();
   // Finalizes the files; tells everyone unless the room is going away. `by` empty: the server.

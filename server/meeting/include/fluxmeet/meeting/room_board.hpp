@@ -15,6 +15,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "fluxmeet/common/result.hpp"
 #include "fluxmeet/store/store.hpp"
@@ -28,6 +31,11 @@ class RoomBoard {
   using Clock = std::chrono::steady_clock;
   static constexpr Clock::duration kSaveQuiet = std::chrono::seconds(1);
   static constexpr Clock::duration kSaveMaxDelay = std::chrono::seconds(5);
+  // Accepted updates wait this long and go to the others together (Room::relayBoardUpdates): with
+  // 20 people drawing 10 times a second that is one message per peer per batch instead of 190 a
+  // second each, and the per-message cost (a frame and a send system call per peer) was most of
+  // the whiteboard's CPU (docs/benchmarks.md "Whiteboard").
+  static constexpr Clock::duration kRelayDelay = std::chrono::milliseconds(50);
 
   // Restores the meeting's saved board and images. A document that cannot be read is logged and
   // the board starts empty (it is overwritten by the next save).
@@ -67,6 +75,18 @@ class RoomBoard {
   whiteboard::SnapshotPage page(const std::string& peerId, const std::string& epoch, std::uint64_t sinceSeq,
                                 std::size_t maxBytes);
 
+  // Relaying: an accepted update (its winning elements, a non-empty array; `seq` is the board's
+  // after it) is queued, serialised once, and taken - all queued updates in order - when
+  // relayDue() has come.
+  struct PendingUpdate {
+    std::string fromPeerId;
+    std::string elementsJson;  // the accepted elements as JSON text, without the array's brackets
+  };
+  void queueRelay(std::string fromPeerId, const nlohmann::json& elements, std::uint64_t seq, Clock::time_point now);
+  std::optional<Clock::time_point> relayDue() const { return relayDue_; }
+  // The queued updates, oldest first; `seq` becomes the board's seq after the last of them.
+  std::vector<PendingUpdate> takeRelay(std::uint64_t& seq);
+
   // The peer left: its cursor, viewport and paging state go.
   void forget(const std::string& peerId);
 
@@ -83,6 +103,9 @@ class RoomBoard {
     std::uint64_t nextSeq = 0;
   };
   std::map<std::string, Paging> paging_;  // peers in the middle of an incomplete snapshot
+  std::vector<PendingUpdate> relay_;
+  std::uint64_t relaySeq_ = 0;
+  std::optional<Clock::time_point> relayDue_;
 };
 
 }  // namespace fluxmeet::meeting
