@@ -12,6 +12,7 @@
 #   BENCH_SFU_VIDEO_KBPS=800    VP8 bitrate (top layer with simulcast)
 #   BENCH_SFU_FPS=30
 #   BENCH_SFU_SIMULCAST=0       1: three layers (1/10, 1/3, 1 of the bitrate); consumers take the top
+#   BENCH_SFU_GSO=on            off: the worker sends every datagram plain (MEDIA_UDP_GSO=off)
 #   BENCH_PIN=0                 do not pin the worker and client threads
 set -euo pipefail
 
@@ -23,7 +24,7 @@ BIN="${BENCH_SFU_BIN:-$ROOT/build/release/bench/sfu/bench_sfu}"
 read -r -a SCENARIOS <<<"${BENCH_SFU_SCENARIOS:-1:10 1:50 10:10 25:25}"
 
 ARGS=(--seconds "${BENCH_SFU_SECONDS:-10}" --warmup 2 --video-kbps "${BENCH_SFU_VIDEO_KBPS:-800}"
-      --fps "${BENCH_SFU_FPS:-30}")
+      --fps "${BENCH_SFU_FPS:-30}" --gso "${BENCH_SFU_GSO:-on}")
 [[ "${BENCH_SFU_SIMULCAST:-0}" == 1 ]] && ARGS+=(--simulcast)
 PINNING="worker thread on CPU 1, clients on CPU 0"
 if [[ "${BENCH_PIN:-1}" == 0 || $(nproc) -lt 2 ]]; then
@@ -37,7 +38,7 @@ ulimit -n 4096 2>/dev/null || true
 echo "bench_sfu: $BIN ${ARGS[*]}"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg); pinning: $PINNING"
-echo "media: VP8 ${BENCH_SFU_VIDEO_KBPS:-800} kbit/s at ${BENCH_SFU_FPS:-30} fps (keyframes on PLI), Opus 32 kbit/s / 20 ms; simulcast: ${BENCH_SFU_SIMULCAST:-0}"
+echo "media: VP8 ${BENCH_SFU_VIDEO_KBPS:-800} kbit/s at ${BENCH_SFU_FPS:-30} fps (keyframes on PLI), Opus 32 kbit/s / 20 ms; simulcast: ${BENCH_SFU_SIMULCAST:-0}; UDP GSO: ${BENCH_SFU_GSO:-on}"
 echo
 
 failed=0

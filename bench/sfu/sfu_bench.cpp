@@ -14,6 +14,8 @@
 //   latency p50/p99        kernel arrival stamp at the subscriber's socket (SO_TIMESTAMPNS) minus
 //                          the send time the publisher wrote into the payload just before
 //                          encrypting: two loopback hops plus everything the worker does
+//   sendmmsg / GSO         the worker's sendmmsg calls per 100 forwarded packets, and the share of
+//                          its datagrams that left inside UDP GSO sends (--gso on, the default)
 // The media worker runs in this process on its own thread, pinned to --worker-cpu; the clients
 // run on the main thread, pinned to --client-cpu.
 #include <poll.h>
@@ -63,6 +65,7 @@ struct Options {
   bool audio = true;
   int workerCpu = 1;
   int clientCpu = 0;
+  bool gso = true;
   bool header = false;
 };
 
@@ -116,8 +119,8 @@ class Bench {
     serverCertificate_ = media::dtls::DtlsCertificate::generate().value();
     clientCertificate_ = media::dtls::DtlsCertificate::generate().value();
     worker_ = std::make_unique<media::worker::MediaWorker>(
-        media::worker::MediaWorkerOptions{.index = 0, .listenIp = "127.0.0.1", .port = 0}, serverCertificate_,
-        listener_);
+        media::worker::MediaWorkerOptions{.index = 0, .listenIp = "127.0.0.1", .port = 0, .udpGso = options_.gso},
+        serverCertificate_, listener_);
     if (!worker_->start()) return fail("cannot start the media worker");
     const pthread_t workerThread = worker_->invoke([] { return pthread_self(); });
     workerTid_ = worker_->invoke([] { return gettid(); });
@@ -168,6 +171,9 @@ class Bench {
 
     const Figures figures = measure(consumers, kibPerConsumer);
     print(figures);
+    if (options_.gso && figures.gsoDatagrams == 0) {
+      std::fprintf(stderr, "bench_sfu: --gso on, but no datagram left in a GSO send (kernel without UDP_SEGMENT?)\n");
+    }
     if (!pinned_) std::fprintf(stderr, "bench_sfu: threads not pinned (fewer CPUs than asked for?)\n");
 
     listener_.teardown = true;
@@ -194,6 +200,9 @@ class Bench {
     int64_t workerSocketDrops = 0;  // kernel drops at the worker's receive buffer
     int64_t clientSocketDrops = 0;  // kernel drops at the clients' receive buffers
     uint64_t sendErrors = 0;
+    uint64_t sendCalls = 0;         // the worker's sendmmsg calls
+    uint64_t datagramsSent = 0;     // by the worker's socket (RTP, RTCP, STUN)
+    uint64_t gsoDatagrams = 0;      // of those, sent inside GSO sends
   };
 
   std::pair<int64_t, int64_t> socketDrops() const {
@@ -236,6 +245,9 @@ class Bench {
     const auto socketAfter = worker_->invoke([&] { return worker_->stats().socket; });
     figures.bytesSent = socketAfter.bytesSent - socketBefore.bytesSent;
     figures.sendErrors = socketAfter.sendErrors - socketBefore.sendErrors;
+    figures.sendCalls = socketAfter.sendBatches - socketBefore.sendBatches;
+    figures.datagramsSent = socketAfter.datagramsSent - socketBefore.datagramsSent;
+    figures.gsoDatagrams = socketAfter.gsoDatagrams - socketBefore.gsoDatagrams;
 
     std::vector<uint32_t> latencies;
     for (const auto& subscriber : subscribers_) {
@@ -263,7 +275,7 @@ class Bench {
     std::printf(
         "| %d→%d%s | %zu | %.0f | %.1f | %.0f %% (user %.0f %%, kernel %.0f %%; waited %.0f %%) | %.2f | %.1f | %.1f / "
         "%.0f | %.3f %% (drops: worker %lld, "
-        "clients %lld; send errors %llu) | %u / %u | %.0f %% |\n",
+        "clients %lld; send errors %llu) | %u / %u | %.0f %% | %.1f / %.0f %% |\n",
         options_.publishers, options_.subscribers, options_.simulcast ? " simulcast" : "", f.consumers,
         static_cast<double>(f.forwarded) / f.window, static_cast<double>(f.bytesSent) * 8 / f.window / 1e6,
         100.0 * static_cast<double>(f.workerCpuNs) / 1e9 / f.window,
@@ -274,7 +286,10 @@ class Bench {
         static_cast<double>(procStatusKiB("VmHWM")) / 1024.0, f.kibPerConsumer[0], f.kibPerConsumer[1], loss,
         static_cast<long long>(f.workerSocketDrops), static_cast<long long>(f.clientSocketDrops),
         static_cast<unsigned long long>(f.sendErrors), f.latencyP50Us, f.latencyP99Us,
-        100.0 * static_cast<double>(f.clientCpuNs) / 1e9 / f.window);
+        100.0 * static_cast<double>(f.clientCpuNs) / 1e9 / f.window,
+        f.forwarded == 0 ? 0.0 : 100.0 * static_cast<double>(f.sendCalls) / static_cast<double>(f.forwarded),
+        f.datagramsSent == 0 ? 0.0
+                             : 100.0 * static_cast<double>(f.gsoDatagrams) / static_cast<double>(f.datagramsSent));
     std::fflush(stdout);
   }
 
@@ -491,15 +506,19 @@ int main(int argc, char** argv) {
   app.add_flag("!--no-audio", options.audio, "video only");
   app.add_option("--worker-cpu", options.workerCpu, "CPU for the media worker thread (-1: no pinning)");
   app.add_option("--client-cpu", options.clientCpu, "CPU for the clients' thread (-1: no pinning)");
+  std::string gso = "on";
+  app.add_option("--gso", gso, "on|off: the worker sends runs of equal packets with UDP GSO (MEDIA_UDP_GSO)")
+      ->check(CLI::IsMember({"on", "off"}));
   app.add_flag("--header", options.header, "print the table header first");
   CLI11_PARSE(app, argc, argv);
+  options.gso = gso == "on";
   if (options.header) {
     std::printf(
         "| scenario | consumers | forwarded pkt/s | worker Mbit/s out | worker thread CPU (of one core) | worker CPU "
         "µs/pkt | "
         "peak RSS MiB | RSS per consumer KiB (audio / video) | receiver loss | latency p50 / p99 µs | client thread "
-        "CPU |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        "CPU | sendmmsg per 100 pkt / GSO share |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   }
   return fluxmeet::bench::Bench(options).run();
 }

@@ -211,7 +211,7 @@ describe('media path through signaling', () => {
     const metrics = async () => (await api(server, 'GET', '/metrics')).text;
     const text = await waitUntil(metrics, (t) => /^fluxmeet_media_pli_total [1-9]/m.test(t), { what: 'PLIs counted' });
     for (const name of ['nacks_sent_total', 'nacks_received_total', 'retransmitted_packets_total',
-      'repaired_packets_total', 'packets_lost_total']) {
+      'repaired_packets_total', 'packets_lost_total', 'gso_datagrams_total', 'gso_fallbacks_total']) {
       assert.match(text, new RegExp(`^fluxmeet_media_${name} \\d+`, 'm'), name);
     }
   });

@@ -213,6 +213,10 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   cli.add_option("--media-max-producer-bitrate", maxProducerBitrate,
                  "Most bits/s one audio/video/screen track may send; larger encodings are refused, and publishers "
                  "are told the cap by REMB; 0 = no cap; default 3000000 (MEDIA_MAX_PRODUCER_BITRATE)");
+  std::string mediaUdpGso = "on";
+  cli.add_option("--media-udp-gso", mediaUdpGso,
+                 "on|off: send runs of equal-sized packets to one receiver as one UDP GSO send (Linux 4.18+; "
+                 "falls back to plain sends by itself where the kernel refuses GSO); default on (MEDIA_UDP_GSO)");
   std::string turnUrls;
   cli.add_option("--turn-urls", turnUrls,
                  "Comma-separated turn:/turns: URLs offered to clients behind firewalls (TURN_URLS)");
@@ -269,6 +273,7 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
       {"MEDIA_LISTEN_IP", "--media-listen-ip"},       {"MEDIA_WORKERS", "--media-workers"},
       {"MEDIA_TCP_PORT", "--media-tcp-port"},  {"HTTP_THREADS", "--http-threads"},
       {"MEDIA_MAX_PRODUCER_BITRATE", "--media-max-producer-bitrate"},
+      {"MEDIA_UDP_GSO", "--media-udp-gso"},
       {"TURN_URLS", "--turn-urls"},        {"TURN_SECRET", "--turn-secret"},
       {"TURN_CREDENTIAL_TTL", "--turn-credential-ttl"},
       {"RECORDINGS_DIR", "--recordings-dir"},
@@ -325,6 +330,10 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
                        std::to_string(maxProducerBitrate));
   }
   config.mediaMaxProducerBitrate = static_cast<std::uint64_t>(maxProducerBitrate);
+  if (mediaUdpGso != "on" && mediaUdpGso != "off") {
+    return configError("MEDIA_UDP_GSO must be on or off, got '" + mediaUdpGso + "'");
+  }
+  config.mediaUdpGso = mediaUdpGso == "on";
   config.mediaAnnouncedIps = splitList(announcedIps);
   config.turnUrls = splitList(turnUrls);
   if (auto turn = validateTurn(config); !turn) return turn.error();

@@ -195,7 +195,8 @@ int runServer(Config config) {
                                        .turn = {.urls = config.turnUrls,
                                                 .secret = config.turnSecret,
                                                 .credentialTtl = std::chrono::seconds(config.turnCredentialTtlSeconds)},
-                                       .routerLimits = {.maxProducerBitrate = config.mediaMaxProducerBitrate}},
+                                       .routerLimits = {.maxProducerBitrate = config.mediaMaxProducerBitrate},
+                                       .udpGso = config.mediaUdpGso},
       mediaEvents);
   if (!mediaPlane) {
     std::cerr << "fluxmeet: media: " << mediaPlane.error().message << "\n";
@@ -220,6 +221,10 @@ int runServer(Config config) {
   mediaGauge("fluxmeet_media_bytes_received_total", "UDP bytes received by media workers", &Published::bytesReceived);
   mediaGauge("fluxmeet_media_bytes_sent_total", "UDP bytes sent by media workers", &Published::bytesSent);
   mediaGauge("fluxmeet_media_send_errors_total", "Datagrams the kernel refused to send", &Published::sendErrors);
+  mediaGauge("fluxmeet_media_gso_datagrams_total", "UDP datagrams sent inside GSO sends (UDP_SEGMENT)",
+             &Published::gsoDatagrams);
+  mediaGauge("fluxmeet_media_gso_fallbacks_total", "Workers whose kernel refused UDP GSO and that now send plain",
+             &Published::gsoFallbacks);
   mediaGauge("fluxmeet_media_unknown_tuple_total", "Datagrams from addresses no transport validated", &Published::unknownTuple);
   mediaGauge("fluxmeet_media_tcp_connections", "Open ICE-TCP connections", &Published::tcpConnections);
   mediaGauge("fluxmeet_media_tcp_framing_errors_total", "ICE-TCP connections closed for a bad RFC 4571 frame length",

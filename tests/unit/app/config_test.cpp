@@ -274,6 +274,11 @@ TEST_F(ConfigTest, PortOutOfRangeRefused) {
   EXPECT_NE(loadError({"--media-max-producer-bitrate", "1000"}).find("MEDIA_MAX_PRODUCER_BITRATE"), std::string::npos);
   EXPECT_FALSE(loadError({"--media-max-producer-bitrate", "-5"}).empty());
   EXPECT_FALSE(loadError({"--media-max-producer-bitrate", "200000000"}).empty());
+  // UDP GSO on media sends: on unless turned off; nothing but on/off is taken.
+  EXPECT_TRUE(load({})->mediaUdpGso);
+  EXPECT_FALSE(load({}, {{"MEDIA_UDP_GSO", "off"}})->mediaUdpGso);
+  EXPECT_TRUE(load({"--media-udp-gso", "on"}, {{"MEDIA_UDP_GSO", "off"}})->mediaUdpGso);
+  EXPECT_NE(loadError({"--media-udp-gso", "yes"}).find("MEDIA_UDP_GSO"), std::string::npos);
   // HTTP connection threads: unset means "decide from the core count"; 0 keeps all on the control thread.
   EXPECT_EQ(load({})->httpThreads, std::nullopt);
   EXPECT_EQ(load({"--http-threads", "0"})->httpThreads, std::optional<unsigned>(0));
@@ -398,6 +403,7 @@ TEST_F(ConfigTest, HelpListsOptionsAndEnvironmentVariables) {
       {"--media-listen-ip", "MEDIA_LISTEN_IP"},
       {"--media-workers", "MEDIA_WORKERS"},
       {"--media-max-producer-bitrate", "MEDIA_MAX_PRODUCER_BITRATE"},
+      {"--media-udp-gso", "MEDIA_UDP_GSO"},
       {"--http-threads", "HTTP_THREADS"},
       {"--turn-urls", "TURN_URLS"},
       {"--turn-secret", "TURN_SECRET"},

@@ -44,8 +44,12 @@ Result<std::unique_ptr<MediaPlane>> MediaPlane::start(MediaPlaneOptions options,
     std::optional<uint16_t> tcpPort;
     if (options.firstTcpPort) tcpPort = *options.firstTcpPort == 0 ? 0 : static_cast<uint16_t>(*options.firstTcpPort + i);
     auto worker = std::make_unique<MediaWorker>(
-        MediaWorkerOptions{
-            .index = i, .listenIp = options.listenIp, .port = port, .tcpPort = tcpPort, .routerLimits = options.routerLimits},
+        MediaWorkerOptions{.index = i,
+                           .listenIp = options.listenIp,
+                           .port = port,
+                           .tcpPort = tcpPort,
+                           .routerLimits = options.routerLimits,
+                           .udpGso = options.udpGso},
         *certificate, listener);
     if (auto started = worker->start(); !started) return started.error();
     plane->workers_.push_back(std::move(worker));

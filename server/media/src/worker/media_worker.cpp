@@ -24,7 +24,7 @@ MediaWorker::MediaWorker(MediaWorkerOptions options, std::shared_ptr<const dtls:
 MediaWorker::~MediaWorker() { stop(); }
 
 Result<void> MediaWorker::start() {
-  auto socket = UdpSocket::open(options_.listenIp, options_.port);
+  auto socket = UdpSocket::open(options_.listenIp, options_.port, options_.udpGso);
   if (!socket) return socket.error();
   socket_ = std::move(*socket);
   port_ = socket_->localPort();
@@ -208,6 +208,8 @@ void MediaWorker::publishStats() {
   published_.tcpConnections.store(current.tcp.connections, relaxed);
   published_.tcpFramingErrors.store(current.tcp.framingErrors, relaxed);
   published_.tcpSendDrops.store(current.tcp.sendDrops, relaxed);
+  published_.gsoDatagrams.store(current.socket.gsoDatagrams, relaxed);
+  published_.gsoFallbacks.store(current.socket.gsoFallbacks, relaxed);
 }
 
 router::RouterCounters MediaWorker::publishedLossCounters() const {
@@ -234,7 +236,9 @@ MediaWorker::PublishedStats MediaWorker::publishedStats() const {
           .consumers = published_.consumers.load(relaxed),
           .tcpConnections = published_.tcpConnections.load(relaxed),
           .tcpFramingErrors = published_.tcpFramingErrors.load(relaxed),
-          .tcpSendDrops = published_.tcpSendDrops.load(relaxed)};
+          .tcpSendDrops = published_.tcpSendDrops.load(relaxed),
+          .gsoDatagrams = published_.gsoDatagrams.load(relaxed),
+          .gsoFallbacks = published_.gsoFallbacks.load(relaxed)};
 }
 
 void MediaWorker::registerUfrag(std::string_view ufrag, transport::WebRtcTransport& transport) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <unistd.h>
 
 namespace fluxmeet::media::worker {
@@ -44,7 +45,18 @@ socklen_t toSockaddr(const ice::TransportAddress& address, sockaddr_storage& out
   return sizeof(sockaddr_in6);
 }
 
-Result<std::unique_ptr<UdpSocket>> UdpSocket::open(const std::string& ip, uint16_t port) {
+namespace {
+
+// Whether this kernel knows UDP_SEGMENT (Linux 4.18+; older ones answer ENOPROTOOPT). Setting
+// the socket-wide segment size to 0 asks without turning segmentation on for every send.
+bool kernelHasUdpGso(int fd) {
+  const int noSegmentation = 0;
+  return ::setsockopt(fd, SOL_UDP, UDP_SEGMENT, &noSegmentation, sizeof(noSegmentation)) == 0;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<UdpSocket>> UdpSocket::open(const std::string& ip, uint16_t port, bool gso) {
   sockaddr_storage bindAddress{};
   socklen_t bindLength = 0;
   int family = AF_INET;
@@ -80,20 +92,22 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::open(const std::string& ip, uint16
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &boundLength);
   ice::TransportAddress local;
   toTransportAddress(bound, local);
-  return std::unique_ptr<UdpSocket>(new UdpSocket(fd, local.port));
+  return std::unique_ptr<UdpSocket>(new UdpSocket(fd, local.port, gso && kernelHasUdpGso(fd)));
 }
 
-UdpSocket::UdpSocket(int fd, uint16_t port)
-    : fd_(fd), localPort_(port), receiveBuffers_(kBatch), sendBuffers_(kSendSlots) {
+UdpSocket::UdpSocket(int fd, uint16_t port, bool gso)
+    : fd_(fd), localPort_(port), receiveBuffers_(kBatch), sendBuffers_(kSendSlots), gsoEnabled_(gso) {
   for (size_t i = 0; i < kBatch; ++i) {
     receiveIov_[i] = {receiveBuffers_[i].data(), kMaxDatagram};
     receiveHeaders_[i].msg_hdr.msg_iov = &receiveIov_[i];
     receiveHeaders_[i].msg_hdr.msg_iovlen = 1;
   }
-  for (size_t i = 0; i < kSendSlots; ++i) {
-    sendHeaders_[i].msg_hdr.msg_iov = &sendIov_[i];
-    sendHeaders_[i].msg_hdr.msg_iovlen = 1;
-    sendHeaders_[i].msg_hdr.msg_name = &sendNames_[i];
+  // Every entry's control message is UDP_SEGMENT; flush() writes only the size.
+  for (auto& control : segmentControls_) {
+    auto* header = reinterpret_cast<cmsghdr*>(control.bytes.data());
+    header->cmsg_level = SOL_UDP;
+    header->cmsg_type = UDP_SEGMENT;
+    header->cmsg_len = CMSG_LEN(sizeof(uint16_t));
   }
 }
 
@@ -127,8 +141,9 @@ std::span<uint8_t> UdpSocket::sendSlot() {
 
 void UdpSocket::commit(size_t length, const ice::TransportAddress& to) {
   if (queued_ == kSendSlots || length > kMaxDatagram) return;
-  sendIov_[queued_] = {sendBuffers_[queued_].data(), length};
-  sendHeaders_[queued_].msg_hdr.msg_namelen = toSockaddr(to, sendNames_[queued_]);
+  queuedLength_[queued_] = length;
+  queuedTo_[queued_] = to;
+  sendNameLength_[queued_] = toSockaddr(to, sendNames_[queued_]);
   ++queued_;
 }
 
@@ -142,22 +157,86 @@ void UdpSocket::send(std::span<const uint8_t> datagram, const ice::TransportAddr
   commit(datagram.size(), to);
 }
 
+void UdpSocket::setEntry(size_t index, const GsoRun& run) {
+  entries_[index] = run;
+  const uint16_t firstSlot = batcher_.order()[run.first];
+  msghdr& header = sendHeaders_[index].msg_hdr;
+  header.msg_name = &sendNames_[firstSlot];
+  header.msg_namelen = sendNameLength_[firstSlot];
+  header.msg_iov = &gatherIov_[run.first];
+  header.msg_iovlen = run.count;
+  if (run.count == 1) {
+    header.msg_control = nullptr;
+    header.msg_controllen = 0;
+    return;
+  }
+  auto& control = segmentControls_[index];
+  std::memcpy(CMSG_DATA(reinterpret_cast<cmsghdr*>(control.bytes.data())), &run.segmentSize, sizeof(uint16_t));
+  header.msg_control = control.bytes.data();
+  header.msg_controllen = control.bytes.size();
+}
+
+void UdpSocket::splitIntoPlainEntries(size_t index) {
+  // Entries before `index` were sent; the datagrams from this entry's first on each get one.
+  const size_t end = batcher_.order().size();
+  size_t entry = index;
+  for (size_t position = entries_[index].first; position < end; ++position) {
+    const uint16_t slot = batcher_.order()[position];
+    setEntry(entry++, {.first = static_cast<uint16_t>(position),
+                       .count = 1,
+                       .segmentSize = static_cast<uint16_t>(queuedLength_[slot])});
+  }
+  entryCount_ = entry;
+}
+
 void UdpSocket::flush() {
+  if (queued_ == 0) return;
+  batcher_.plan({queuedLength_.data(), queued_}, {queuedTo_.data(), queued_}, gsoEnabled_);
+  const auto order = batcher_.order();
+  for (size_t position = 0; position < order.size(); ++position) {
+    const uint16_t slot = order[position];
+    gatherIov_[position] = {sendBuffers_[slot].data(), queuedLength_[slot]};
+  }
+  const auto runs = batcher_.runs();
+  for (size_t index = 0; index < runs.size(); ++index) setEntry(index, runs[index]);
+  entryCount_ = runs.size();
+
   size_t done = 0;
-  while (done < queued_) {
-    const int sent = ::sendmmsg(fd_, &sendHeaders_[done], static_cast<unsigned>(queued_ - done), MSG_DONTWAIT);
-    if (sent <= 0) {
-      // The first datagram of the rest failed (full buffer, unreachable address): drop it and
-      // go on, so one bad destination never blocks everyone else's packets.
-      if (sent < 0 && errno == EINTR) continue;
-      ++stats_.sendErrors;
-      ++done;
+  while (done < entryCount_) {
+    const int sent = ::sendmmsg(fd_, &sendHeaders_[done], static_cast<unsigned>(entryCount_ - done), MSG_DONTWAIT);
+    if (sent > 0) {
+      ++stats_.sendBatches;
+      for (size_t i = done; i < done + static_cast<size_t>(sent); ++i) {
+        const uint16_t count = entries_[i].count;
+        stats_.datagramsSent += count;
+        stats_.bytesSent += sendHeaders_[i].msg_len;
+        if (count > 1) {
+          ++stats_.gsoSends;
+          stats_.gsoDatagrams += count;
+        }
+      }
+      done += static_cast<size_t>(sent);
       continue;
     }
-    ++stats_.sendBatches;
-    for (int i = 0; i < sent; ++i) stats_.bytesSent += sendIov_[done + static_cast<size_t>(i)].iov_len;
-    stats_.datagramsSent += static_cast<uint64_t>(sent);
-    done += static_cast<size_t>(sent);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && entries_[done].count > 1 && (errno == EIO || errno == EINVAL)) {
+      // This kernel or this route cannot segment (IPsec, a socket without checksums): send
+      // everything plain from now on.
+      gsoEnabled_ = false;
+      ++stats_.gsoFallbacks;
+      splitIntoPlainEntries(done);
+      continue;
+    }
+    if (sent < 0 && entries_[done].count > 1 && errno == EMSGSIZE) {
+      // A segment does not fit this destination's path MTU; plain datagrams may still be
+      // fragmented on the way, so the rest of this batch goes plain and GSO stays on.
+      splitIntoPlainEntries(done);
+      continue;
+    }
+    // The first entry of the rest failed (full buffer, unreachable address): drop it and go on,
+    // so one bad destination never blocks everyone else's packets.
+    stats_.sendErrors += entries_[done].count;
+    ++done;
   }
   queued_ = 0;
 }

@@ -7,37 +7,13 @@
 #include <algorithm>
 #include <vector>
 
+#include "../allocation_counter.hpp"
 #include "fluxmeet/media/srtp/srtp_session.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define FLUXMEET_COUNT_ALLOCATIONS 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FLUXMEET_COUNT_ALLOCATIONS 1
-#endif
-#endif
-
-#ifdef FLUXMEET_COUNT_ALLOCATIONS
-extern "C" int __sanitizer_install_malloc_and_free_hooks(
-    void (*mallocHook)(const volatile void*, size_t), void (*freeHook)(const volatile void*));
-#endif
 
 namespace fluxmeet::media::srtp {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
-
-#ifdef FLUXMEET_COUNT_ALLOCATIONS
-thread_local size_t allocationsOnThisThread = 0;
-void onMalloc(const volatile void*, size_t) { ++allocationsOnThisThread; }
-void onFree(const volatile void*) {}
-
-size_t allocations() {
-  static const int installed = __sanitizer_install_malloc_and_free_hooks(onMalloc, onFree);
-  EXPECT_NE(installed, 0);
-  return allocationsOnThisThread;
-}
-#endif
 
 [[maybe_unused]] SrtpKeys keysFor(SrtpProfile profile) {
   SrtpKeys keys;

@@ -26,6 +26,7 @@ struct Config {
   unsigned mediaWorkers = 0;                    // 0 = one per core minus one, at least one
   std::optional<unsigned> httpThreads;          // HTTP connection threads; nullopt = 1 on 2+ cores, else 0
   std::uint64_t mediaMaxProducerBitrate = 3'000'000;  // bits/s one producer may send; 0 = no cap
+  bool mediaUdpGso = true;                      // UDP GSO on media sends where the kernel has it
   std::vector<std::string> turnUrls;            // turn:/turns: URLs offered to clients; empty: no TURN
   std::string turnSecret;                       // coturn's static-auth-secret; never logged
   int turnCredentialTtlSeconds = 86400;         // lifetime of each TURN credential handed out

@@ -32,6 +32,8 @@ struct MediaPlaneOptions {
   ice::TurnOptions turn;
   // Caps every router applies (producers per transport, bitrate per producer, ...).
   router::RouterLimits routerLimits;
+  // UDP GSO on the workers' sends where the kernel has it (udp_socket.hpp).
+  bool udpGso = true;
 };
 
 // An ICE candidate as mediasoup-client's IceCandidate wants it (RFC 8839 section 5.1).

@@ -43,6 +43,7 @@ struct MediaWorkerOptions {
   // ICE-TCP (RFC 6544) listening port; 0 = any free port; nullopt = no ICE-TCP.
   std::optional<uint16_t> tcpPort;
   router::RouterLimits routerLimits;  // for every router of the worker
+  bool udpGso = true;  // send runs of equal datagrams with UDP GSO where the kernel has it
 };
 
 struct MediaWorkerStats {
@@ -111,6 +112,7 @@ class MediaWorker final : private transport::TransportRegistry, private IceTcpSe
     uint64_t datagramsReceived = 0, datagramsSent = 0, bytesReceived = 0, bytesSent = 0, sendErrors = 0;
     uint64_t unknownTuple = 0, routers = 0, transports = 0, producers = 0, consumers = 0;
     uint64_t tcpConnections = 0, tcpFramingErrors = 0, tcpSendDrops = 0;
+    uint64_t gsoDatagrams = 0, gsoFallbacks = 0;
   };
   PublishedStats publishedStats() const;
   // Any thread: the loss and repair totals as of the last second, for /metrics.
@@ -152,6 +154,7 @@ class MediaWorker final : private transport::TransportRegistry, private IceTcpSe
     std::atomic<uint64_t> datagramsReceived{0}, datagramsSent{0}, bytesReceived{0}, bytesSent{0}, sendErrors{0};
     std::atomic<uint64_t> unknownTuple{0}, routers{0}, transports{0}, producers{0}, consumers{0};
     std::atomic<uint64_t> tcpConnections{0}, tcpFramingErrors{0}, tcpSendDrops{0};
+    std::atomic<uint64_t> gsoDatagrams{0}, gsoFallbacks{0};
   };
   AtomicStats published_;
   struct AtomicLossCounters {
