@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../web"
 [[ -f package.json ]] || exit 0
 stamp=dist/.build-stamp
-if [[ -f $stamp ]] && [[ -z $(find src public index.html package.json vite.config.* tsconfig*.json -newer "$stamp" 2>/dev/null | head -1) ]]; then
+if [[ -f $stamp ]] && [[ -z $(find src public vite index.html package.json vite.config.* tsconfig*.json -newer "$stamp" 2>/dev/null | head -1) ]]; then
   exit 0
 fi
 npm run --silent build

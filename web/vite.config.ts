@@ -19,6 +19,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
   },
+  // The segmentation worker is a module worker that loads the engine with import() (code-splitting).
+  worker: { format: 'es' },
   server: {
     port: 5173,
     proxy: {

@@ -32,6 +32,7 @@ async function run(c: BenchCase) {
   video.srcObject = new MediaStream([pipeline.output]);
   await video.play();
   await new Promise((r) => setTimeout(r, 1500)); // warm-up, not counted
+  pipeline.resetStats();
   const warm = pipeline.stats().frames;
   await new Promise((r) => setTimeout(r, c.seconds * 1000));
   const stats = pipeline.stats();

@@ -8,6 +8,8 @@ export default {
   // The preset images, served at / (office.webp is the replacement background measured).
   publicDir: resolve(import.meta.dirname, '../../web/public/backgrounds'),
   plugins: [segmentationAssets()],
+  // As the app's config: the segmentation worker is a module worker with code-splitting.
+  worker: { format: 'es' },
   build: { outDir: process.env.BENCH_OUT ?? '/tmp/fluxmeet-bench-effects', emptyOutDir: true, modulePreload: { polyfill: false } },
   resolve: { alias: { '@web': resolve(import.meta.dirname, '../../web/src') } },
 };

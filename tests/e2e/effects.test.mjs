@@ -3,8 +3,8 @@
 // sender's browser and what the other person decodes is the processed picture (measured through a
 // canvas on both sides: a strong blur takes the sharpness out of the texture, which the
 // segmentation model rightly sees as background, and a preset image changes the colours); switching effects mid-meeting goes through replaceTrack,
-// so the receiver's consumer keeps decoding without renegotiation; and the model and its
-// WebAssembly are fetched from the server the page came from, no other host.
+// so the receiver's consumer keeps decoding without renegotiation; the model runs in a worker; and
+// the model and its WebAssembly are fetched from the server the page came from, no other host.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -145,6 +145,11 @@ describe('video effects', { timeout: EFFECT_TEST_TIMEOUT_MS * 4 }, () => {
     await ada.page.getByTestId('effects-dialog').getByRole('radio', { name: 'Strong blur' }).click();
     await waitForSendSide(ada.page, true);
     await ada.page.getByTestId('effects-done').click();
+    // The model runs in its own worker, not on the page's thread.
+    assert.ok(
+      ada.page.workers().some((worker) => /\/assets\/segmentationWorker-[^/]*\.js$/.test(worker.url())),
+      `a segmentation worker runs: ${JSON.stringify(ada.page.workers().map((worker) => worker.url()))}`,
+    );
 
     await framesDecodedAfter(ben.page, trackId, before);
     // The first processed frames may take a while on a loaded machine: measure until the picture
@@ -206,10 +211,11 @@ describe('video effects', { timeout: EFFECT_TEST_TIMEOUT_MS * 4 }, () => {
     const origin = new URL(server.url).origin;
     const elsewhere = requests.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin);
     assert.deepEqual(elsewhere, [], 'every request goes to the server the page came from');
-    for (const file of ['selfie_segmentation.js', 'selfie_segmentation_landscape.tflite', 'selfie_segmentation.binarypb', '_wasm_bin.wasm']) {
+    // The worker's engine (ES-module build) and the model; the worker's requests are the page's too.
+    for (const file of ['vision_wasm_module_internal.js', 'vision_wasm_module_internal.wasm', 'selfie_segmentation_landscape_tasks.tflite']) {
       assert.ok(
-        requests.some((url) => url.startsWith(`${origin}/assets/selfie-segmentation-`) && url.includes(file)),
-        `${file} was fetched from ${origin}/assets/`,
+        requests.some((url) => url.startsWith(`${origin}/assets/segmentation-`) && url.endsWith(file)),
+        `${file} was fetched from ${origin}/assets/: ${JSON.stringify(requests.filter((url) => url.includes('/assets/segmentation')))}`,
       );
     }
     assert.ok(requests.some((url) => url === `${origin}/backgrounds/night.webp`), 'the preset image came from our origin');

@@ -35,8 +35,19 @@ export function selectBackend(env: BackendEnvironment): Backend {
   return 'none';
 }
 
-/** Draws one camera frame into `target`; false when the frame was dropped (nothing to send). */
-export type RenderFrame = (frame: CanvasImageSource, width: number, height: number, target: AnyCanvas) => Promise<boolean>;
+/** What rendering one frame did. */
+export interface RenderOutcome {
+  /** False when the frame was dropped (nothing to send). */
+  drawn: boolean;
+  /**
+   * How long the page's own thread worked on the frame, in ms: waits for the segmentation worker
+   * are not counted (the page is free meanwhile), so the loop's pause does not slow the effect down.
+   */
+  busyMs: number;
+}
+
+/** Draws one camera frame into `target`. */
+export type RenderFrame = (frame: CanvasImageSource, width: number, height: number, target: AnyCanvas) => Promise<RenderOutcome>;
 
 export interface FrameLoop {
   /** The processed track; the same object until stop(). */
@@ -100,9 +111,11 @@ export class InsertableStreamsLoop implements FrameLoop {
       if (result.done) return;
       const frame = result.value;
       const started = performance.now();
+      let busyMs: number | null = null;
       try {
-        const drawn = await this.render(frame, frame.displayWidth, frame.displayHeight, this.target);
-        if (drawn && !this.stopped) {
+        const outcome = await this.render(frame, frame.displayWidth, frame.displayHeight, this.target);
+        busyMs = outcome.busyMs;
+        if (outcome.drawn && !this.stopped) {
           // The generator takes the written frame and closes it.
           await this.writer.write(new VideoFrame(this.target, { timestamp: frame.timestamp }));
         }
@@ -111,11 +124,11 @@ export class InsertableStreamsLoop implements FrameLoop {
       } finally {
         frame.close();
       }
-      // Reads resolve as microtasks while frames are queued, and so does the model's send(): without
-      // a pause here a slow device would never let the page render or take a click. The pause is as
-      // long as the frame took, so the effect never takes more than half of the page's thread
-      // (frames arriving meanwhile are dropped by the processor's one-frame buffer).
-      await pauseFor(performance.now() - started);
+      // Reads resolve as microtasks while frames are queued: without a pause here a slow device
+      // would never let the page render or take a click. The pause is as long as the page's thread
+      // worked on the frame (all of it when rendering failed), so the effect never takes more than
+      // half of that thread (frames arriving meanwhile are dropped by the processor's one-frame buffer).
+      await pauseFor(busyMs ?? performance.now() - started);
     }
   }
 
@@ -179,11 +192,12 @@ export class CanvasLoop implements FrameLoop {
     this.pending = null;
     const { videoWidth, videoHeight } = this.video;
     const started = performance.now();
+    let busyMs: number | null = null;
     try {
-      if (videoWidth > 0 && videoHeight > 0) await this.render(this.video, videoWidth, videoHeight, this.target);
+      if (videoWidth > 0 && videoHeight > 0) busyMs = (await this.render(this.video, videoWidth, videoHeight, this.target)).busyMs;
     } finally {
       // As in the insertable-streams loop: at most half of the page's thread.
-      await pauseFor(performance.now() - started);
+      await pauseFor(busyMs ?? performance.now() - started);
       this.schedule();
     }
   }

@@ -22,6 +22,9 @@ function fakeContext() {
     drawImage: () => {
       ctx.draws += 1;
     },
+    createImageData: (width: number, height: number) => ({ width, height, data: new Uint8ClampedArray(width * height * 4) }),
+    putImageData: () => undefined,
+    getImageData: () => ({ width: 1, height: 1, data: new Uint8ClampedArray(4) }),
   };
   return ctx;
 }
@@ -31,20 +34,21 @@ function fakeCanvas(width: number, height: number) {
   return { width, height, ctx, getContext: () => ctx } as unknown as AnyCanvas & { ctx: ReturnType<typeof fakeContext> };
 }
 
-function setup(options: { backend?: Backend; segmentMs?: number; segmentFails?: boolean } = {}) {
+function setup(options: { backend?: Backend; segmentMs?: number; segmentFails?: boolean; onPageThread?: boolean } = {}) {
   let clock = 0;
   const canvases: Array<ReturnType<typeof fakeCanvas>> = [];
-  const segment = vi.fn<Segmenter['segment']>(async (_image, takeMask) => {
-    clock += options.segmentMs ?? 5;
+  const segment = vi.fn<Segmenter['segment']>(async () => {
+    const segmentMs = options.segmentMs ?? 5;
+    clock += segmentMs;
     if (options.segmentFails) throw new Error('model broke');
-    takeMask({} as CanvasImageSource);
+    return { mask: { data: new Uint8Array(256 * 144).fill(255), width: 256, height: 144 }, segmentMs };
   });
   const release = vi.fn();
   const loop = { output: { id: 'processed' } as MediaStreamTrack, setInput: vi.fn(), stop: vi.fn() };
   let render: RenderFrame | null = null;
   const deps: PipelineDeps = {
     backend: () => options.backend ?? 'insertable-streams',
-    acquireSegmenter: vi.fn(async () => ({ segment, release })),
+    acquireSegmenter: vi.fn(async () => ({ segment, release, onPageThread: options.onPageThread ?? false })),
     createCanvas: (w, h) => {
       const canvas = fakeCanvas(w, h);
       canvases.push(canvas);
@@ -57,12 +61,13 @@ function setup(options: { backend?: Backend; segmentMs?: number; segmentFails?: 
     now: () => clock,
   };
   const target = fakeCanvas(2, 2);
-  /** Feeds one camera frame, 33 ms after the previous one. */
-  const frame = async (width = 640, height = 360) => {
+  /** Feeds one camera frame, 33 ms after the previous one; true when it was drawn. */
+  const frame = async (width = 640, height = 360) => (await frameOutcome(width, height)).drawn;
+  const frameOutcome = async (width = 640, height = 360) => {
     clock += 33;
     return render!({} as CanvasImageSource, width, height, target);
   };
-  return { deps, segment, release, loop, target, canvases, frame };
+  return { deps, segment, release, loop, target, canvases, frame, frameOutcome };
 }
 
 const blur: Background = { kind: 'blur', strength: 'strong' };
@@ -160,8 +165,58 @@ describe('EffectsPipeline', () => {
     const pipeline = await EffectsPipeline.start(camera, blur, {}, deps);
     for (let i = 0; i < 20; i++) await frame();
     const stats = pipeline.stats();
-    expect(stats).toMatchObject({ backend: 'insertable-streams', frames: 20, p50Ms: 10, p95Ms: 10, qualityLevel: 0 });
+    expect(stats).toMatchObject({
+      backend: 'insertable-streams',
+      frames: 20,
+      p50Ms: 10,
+      p95Ms: 10,
+      segmentP50Ms: 10,
+      pageP50Ms: 0,
+      qualityLevel: 0,
+    });
     expect(stats.fps).toBeCloseTo(1000 / 43, 1);
+    pipeline.stop();
+  });
+
+  it('forgets its figures on resetStats (a warm-up), counting frames on', async () => {
+    const { deps, frame } = setup({ segmentMs: 50 });
+    const pipeline = await EffectsPipeline.start(
+      camera,
+      blur,
+      { adaptive: { budgetMs: 1e9, window: 1e9, raiseBelow: 0, raiseAfterWindows: 1e9 } },
+      deps,
+    );
+    for (let i = 0; i < 3; i++) await frame();
+    pipeline.resetStats();
+    expect(pipeline.stats()).toMatchObject({ frames: 3, p50Ms: 0, p95Ms: 0, fps: 0 });
+    pipeline.stop();
+  });
+
+  it("does not count the wait for the segmentation worker as the page's time (the loop pauses for that long)", async () => {
+    const { deps, frameOutcome } = setup({ segmentMs: 12 });
+    const pipeline = await EffectsPipeline.start(camera, blur, {}, deps);
+    expect(await frameOutcome()).toEqual({ drawn: true, busyMs: 0 });
+    pipeline.stop();
+  });
+
+  it("counts segmentation on the page (no worker) as the page's time", async () => {
+    const { deps, frameOutcome } = setup({ segmentMs: 12, onPageThread: true });
+    const pipeline = await EffectsPipeline.start(camera, blur, {}, deps);
+    expect(await frameOutcome()).toEqual({ drawn: true, busyMs: 12 });
+    pipeline.stop();
+  });
+
+  it('gets the background ready from the small copy before the model may take its pixels', async () => {
+    const { deps, segment, canvases, frame } = setup();
+    const pipeline = await EffectsPipeline.start(camera, blur, {}, deps);
+    segment.mockImplementationOnce(async (image) => {
+      // The blur canvas (the compositor makes it on first use) is drawn already.
+      const blurCanvas = canvases.find((c) => c !== image && c.ctx.draws > 0);
+      expect(blurCanvas).toBeDefined();
+      return { mask: { data: new Uint8Array(4), width: 2, height: 2 }, segmentMs: 1 };
+    });
+    expect(await frame()).toBe(true);
+    expect(segment).toHaveBeenCalledWith(canvases[0]);
     pipeline.stop();
   });
 });

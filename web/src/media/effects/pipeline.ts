@@ -1,9 +1,14 @@
 // The video effects pipeline (issue 8), independent of React and of the meeting: a camera track
-// in, a processed track out. Per frame: maybe segment (a scaled-down copy goes to the model; the
-// mask is smoothed into the compositor's), then compose the person over the background at the
-// size the current quality level allows. The time each frame takes feeds AdaptiveQuality, which
-// makes the effect cheaper when the device cannot keep up. The output track never changes while
-// the pipeline lives: the background and the camera behind it can be swapped at any time.
+// in, a processed track out. Per frame: the camera frame is drawn once into an RGB canvas at the
+// size the current quality level allows (the one costly step on the page: a VideoFrame is YUV,
+// and each draw of it converts all of it); a 256x144 copy of that goes to the model (in its
+// worker, see segmenter.ts) after the page made the blurred background from it (or has the image
+// ready); then the new mask is smoothed into the compositor's and the person is composed over the
+// background from the RGB copy. The raw frame is never drawn into the output canvas (the canvas
+// fallback captures that canvas whenever it changes). The time each frame takes feeds
+// AdaptiveQuality, which makes the effect cheaper when the device cannot keep up. The output track
+// never changes while the pipeline lives: the background and the camera behind it can be swapped
+// at any time.
 
 import {
   AdaptiveQuality,
@@ -30,11 +35,17 @@ export interface PipelineStats {
   backend: Backend;
   /** Frames composed since the start. */
   frames: number;
-  /** Processing time per composed frame over the last few hundred frames, in ms. */
+  /** Processing time per composed frame (camera frame in, composite rasterised) over the last few hundred frames, in ms. */
   p50Ms: number;
   p95Ms: number;
+  /** Of that, the time the model took (in its worker or on the page), median, ms. */
+  segmentP50Ms: number;
+  /** Of that, the time the page's thread worked (scaling, background, composition), median, ms. */
+  pageP50Ms: number;
   /** Composed frames per second over the same frames. */
   fps: number;
+  /** Camera frames that reached the pipeline per second, over the last few hundred. */
+  inputFps: number;
   qualityLevel: number;
 }
 
@@ -82,10 +93,31 @@ export const browserPipelineDeps: PipelineDeps = {
 const FAILURES_BEFORE_GIVING_UP = 30;
 const STATS_WINDOW = 300;
 
+/** Events per second over the times (ms) given, 0 with fewer than two. */
+function perSecond(times: readonly number[]): number {
+  const span = times.length > 1 ? times[times.length - 1]! - times[0]! : 0;
+  return span > 0 ? ((times.length - 1) * 1000) / span : 0;
+}
+
+/** Appends `value`, keeping the last STATS_WINDOW values. */
+function keep(window: number[], value: number): void {
+  window.push(value);
+  if (window.length > STATS_WINDOW) window.shift();
+}
+
+/** The `q` quantile (0..1) of `values`, 0 when there are none. */
+function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
 export class EffectsPipeline {
   private readonly loop: FrameLoop;
   private readonly compositor: Compositor;
   private readonly segmentationInput: AnyCanvas;
+  /** The camera frame at the processing size, converted to RGB once. */
+  private readonly frameCanvas: AnyCanvas;
   private readonly quality: AdaptiveQuality;
   private readonly limiter = new FrameRateLimiter();
   private background: Background;
@@ -93,8 +125,11 @@ export class EffectsPipeline {
   private failures = 0;
   private stopped = false;
   private readonly durations: number[] = [];
+  private readonly segmentTimes: number[] = [];
+  private readonly pageTimes: number[] = [];
   private readonly doneAt: number[] = [];
   private composed = 0;
+  private readonly offeredAt: number[] = [];
 
   private constructor(
     input: MediaStreamTrack,
@@ -108,6 +143,7 @@ export class EffectsPipeline {
     this.quality = new AdaptiveQuality(options.adaptive ?? DEFAULT_ADAPTIVE);
     this.compositor = new Compositor(deps.createCanvas);
     this.segmentationInput = deps.createCanvas(MASK_WIDTH, MASK_HEIGHT);
+    this.frameCanvas = deps.createCanvas(2, 2);
     this.loop = deps.createLoop(backend, input, this.render);
   }
 
@@ -150,67 +186,98 @@ export class EffectsPipeline {
     this.loop.setInput(track);
   }
 
-  /** Frees everything: the loop and its output track, the canvases and this share of the model. */
+  /**
+   * Frees everything: the loop and its output track, the canvases and this share of the model
+   * (whose worker ends once no pipeline uses it).
+   */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     this.loop.stop();
     this.compositor.dispose();
-    this.segmentationInput.width = 0;
-    this.segmentationInput.height = 0;
+    for (const canvas of [this.segmentationInput, this.frameCanvas]) {
+      canvas.width = 0;
+      canvas.height = 0;
+    }
     this.segmenter.release();
   }
 
+  /** Forgets the figures so far (a benchmark's warm-up); the frame count goes on. */
+  resetStats(): void {
+    for (const window of [this.durations, this.segmentTimes, this.pageTimes, this.doneAt, this.offeredAt]) window.length = 0;
+  }
+
   stats(): PipelineStats {
-    const sorted = [...this.durations].sort((a, b) => a - b);
-    const at = (q: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
-    const span = this.doneAt.length > 1 ? this.doneAt[this.doneAt.length - 1]! - this.doneAt[0]! : 0;
     return {
       backend: this.backend,
       frames: this.composed,
-      p50Ms: at(0.5),
-      p95Ms: at(0.95),
-      fps: span > 0 ? ((this.doneAt.length - 1) * 1000) / span : 0,
+      p50Ms: percentile(this.durations, 0.5),
+      p95Ms: percentile(this.durations, 0.95),
+      segmentP50Ms: percentile(this.segmentTimes, 0.5),
+      pageP50Ms: percentile(this.pageTimes, 0.5),
+      fps: perSecond(this.doneAt),
+      inputFps: perSecond(this.offeredAt),
       qualityLevel: this.quality.levelNumber,
     };
   }
 
   private readonly render: RenderFrame = async (frame, width, height, target) => {
-    if (this.stopped || width === 0 || height === 0) return false;
+    const dropped = { drawn: false, busyMs: 0 };
+    if (this.stopped || width === 0 || height === 0) return dropped;
     const started = this.deps.now();
+    keep(this.offeredAt, started);
     const level = this.quality.level;
-    if (!this.limiter.admit(started, level.maxFps)) return false;
+    if (!this.limiter.admit(started, level.maxFps)) return dropped;
+    let segmentMs = 0;
+    let waitedMs = 0;
     try {
+      const size = processingSize(width, height, level);
+      const rgb = this.frameCanvas;
+      if (rgb.width !== size.width || rgb.height !== size.height) {
+        rgb.width = size.width;
+        rgb.height = size.height;
+      }
+      context2d(rgb).drawImage(frame, 0, 0, size.width, size.height);
+      context2d(this.segmentationInput).drawImage(rgb, 0, 0, MASK_WIDTH, MASK_HEIGHT);
+      // Before the model gets the small copy (which may take its pixels away).
+      this.compositor.prepareBackground(this.background, this.segmentationInput, size.width, size.height);
       if (this.frameIndex % level.segmentEvery === 0 || !this.compositor.ready) {
-        const input = context2d(this.segmentationInput);
-        input.drawImage(frame, 0, 0, MASK_WIDTH, MASK_HEIGHT);
-        await this.segmenter.segment(this.segmentationInput, (mask) => this.compositor.updateMask(mask));
+        const asked = this.deps.now();
+        const result = await this.segmenter.segment(this.segmentationInput);
+        waitedMs = this.deps.now() - asked;
+        segmentMs = result.segmentMs;
+        if (this.stopped) return dropped;
+        this.compositor.updateMask(result.mask);
       }
       this.frameIndex += 1;
-      if (this.stopped) return false;
-      const size = processingSize(width, height, level);
       if (target.width !== size.width || target.height !== size.height) {
         target.width = size.width;
         target.height = size.height;
       }
-      this.compositor.compose(context2d(target), frame, size.width, size.height, this.background);
+      const out = context2d(target);
+      this.compositor.compose(out, rgb, size.width, size.height, this.background);
+      // A 2D canvas records draws and rasterises them when it is read: without this one-pixel read
+      // that work (the three full-size draws) would happen when the loop makes the output frame,
+      // outside the time measured here.
+      out.getImageData(0, 0, 1, 1);
       this.failures = 0;
     } catch (error) {
       this.failures += 1;
       if (this.failures === FAILURES_BEFORE_GIVING_UP) this.options.onFailure?.(error);
-      return false;
+      return { drawn: false, busyMs: this.deps.now() - started };
     }
     const done = this.deps.now();
-    this.record(done - started, done);
-    return true;
+    const busyMs = this.segmenter.onPageThread ? done - started : done - started - waitedMs;
+    this.record(done - started, segmentMs, busyMs, done);
+    return { drawn: true, busyMs };
   };
 
-  private record(durationMs: number, doneAt: number): void {
+  private record(durationMs: number, segmentMs: number, pageMs: number, doneAt: number): void {
     this.composed += 1;
-    this.durations.push(durationMs);
-    this.doneAt.push(doneAt);
-    if (this.durations.length > STATS_WINDOW) this.durations.shift();
-    if (this.doneAt.length > STATS_WINDOW) this.doneAt.shift();
+    keep(this.durations, durationMs);
+    keep(this.segmentTimes, segmentMs);
+    keep(this.pageTimes, pageMs);
+    keep(this.doneAt, doneAt);
     const change = this.quality.record(durationMs);
     if (change) this.options.onQualityChange?.(change);
   }

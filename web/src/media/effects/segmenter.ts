@@ -1,131 +1,182 @@
-// Person segmentation with MediaPipe Selfie Segmentation (npm @mediapipe/selfie_segmentation),
-// loaded from our own origin: vite/segmentationAssets.ts copies the loader, its WebAssembly builds
-// and the model into one versioned folder, and locateFile points the loader there, so no request
-// leaves the server the page came from.
+// Where person segmentation runs, and the one model a page shares.
 //
-// Where it runs: on the page's main thread. This package is the legacy MediaPipe "solutions"
-// build (its last release, pinned). Its loader has a Worker path, but in this version that path
-// is broken three ways (tried, issue 8): it importScripts() the .tflite model as if it were a
-// script, it never keeps the WebGL context its "video" input is uploaded with (every send() fails
-// on `undefined.canvas`), and once both are patched the first send() never resolves after the
-// graph fails to create its WebGL2 context on the worker's OffscreenCanvas. So the model runs on
-// the page: the loader injects same-origin <script> tags and renders with document canvases. To
-// keep the page responsive the frame loop yields a task between frames (frameLoop.ts), the
-// model only sees a 256x144 copy of the frame, and AdaptiveQuality segments less often when
-// frames take too long. (Moving to @mediapipe/tasks-vision, which runs in workers, is the way out.)
-// One model per page is shared by every pipeline (the pre-join preview and the room may overlap
-// for a moment): the package wants close() before another instance is made.
+// Where: in a dedicated module worker (segmentationWorker.ts) wherever the browser has workers,
+// OffscreenCanvas (the engine's image upload needs a canvas in the worker) and WebAssembly SIMD
+// (the ES-module build of the engine is SIMD-only); the page hands it a 256x144 ImageBitmap per
+// frame and gets the mask's bytes back, so the model never blocks the page. Elsewhere, or when the
+// worker cannot start, the same engine runs on the page (the classic build, with or without SIMD).
+// The files are served from our origin (vite/segmentationAssets.ts): no request leaves it.
+//
+// Sharing: the pre-join preview and the room may overlap for a moment; one model serves both,
+// counted by its users, and it lingers a little after the last one let go.
 
-import type { Results, SelfieSegmentation, SelfieSegmentationConfig } from '@mediapipe/selfie_segmentation';
 import type { AnyCanvas } from './compositor';
+import { SegmentationEngine, type SegmentationAssets, type SegmentationEngineLike } from './segmentationEngine';
+import { WorkerSegmentation, type SegmentResult, type WorkerLike } from './segmentationProtocol';
 
 declare const __SEGMENTATION_ASSET_DIR__: string;
 
 /** Where the build put the files (vite/segmentationAssets.ts); a fixed folder in unit tests. */
 export function segmentationAssetUrl(file: string): string {
-  const dir = typeof __SEGMENTATION_ASSET_DIR__ === 'string' ? __SEGMENTATION_ASSET_DIR__ : 'assets/selfie-segmentation';
+  const dir = typeof __SEGMENTATION_ASSET_DIR__ === 'string' ? __SEGMENTATION_ASSET_DIR__ : 'assets/segmentation';
   return `/${dir}/${file}`;
 }
 
+export type SegmentationHost = 'worker' | 'page';
+
+/** What the choice of host looks at; `browserSegmentationPlatform()` reads it from the page. */
+export interface SegmentationPlatform {
+  worker: boolean;
+  offscreenCanvas: boolean;
+  simd: boolean;
+}
+
+/** The smallest module with a SIMD instruction (as in wasm-feature-detect): valid only where SIMD is. */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export function browserSegmentationPlatform(): SegmentationPlatform {
+  let simd = false;
+  try {
+    simd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch (error) {
+    console.warn('WebAssembly SIMD check failed', error);
+  }
+  return { worker: typeof Worker === 'function', offscreenCanvas: typeof OffscreenCanvas === 'function', simd };
+}
+
+export function chooseSegmentationHost(platform: SegmentationPlatform): SegmentationHost {
+  return platform.worker && platform.offscreenCanvas && platform.simd ? 'worker' : 'page';
+}
+
+/** The engine's files for a host: the ES-module loader in a module worker, the classic one on the page. */
+export function segmentationAssets(host: SegmentationHost, simd: boolean): SegmentationAssets {
+  const build = host === 'worker' ? 'vision_wasm_module_internal' : simd ? 'vision_wasm_internal' : 'vision_wasm_nosimd_internal';
+  // Absolute: the worker resolves relative URLs against its own script, the loader against its module.
+  const url = (file: string) => new URL(segmentationAssetUrl(file), globalThis.location?.href ?? 'http://localhost/').href;
+  return {
+    wasmLoaderUrl: url(`${build}.js`),
+    wasmBinaryUrl: url(`${build}.wasm`),
+    modelUrl: url('selfie_segmentation_landscape_tasks.tflite'),
+  };
+}
+
+/** A loaded model, wherever it runs. */
+export interface Engine {
+  /** True when segment() works on the page's thread (its time then counts as the page's). */
+  readonly onPageThread: boolean;
+  /** Segments `image` (256x144), which may be left blank: its pixels can be handed to the worker. */
+  segment(image: AnyCanvas): Promise<SegmentResult>;
+  close(): void;
+}
+
+const clock = () => performance.now();
+
+/** Pixels the worker can take: an OffscreenCanvas gives its bitmap away without a copy. */
+function bitmapOf(image: AnyCanvas): Promise<ImageBitmap> {
+  if ('transferToImageBitmap' in image) return Promise.resolve(image.transferToImageBitmap());
+  return createImageBitmap(image);
+}
+
+export function workerEngine(client: WorkerSegmentation): Engine {
+  return {
+    onPageThread: false,
+    segment: async (image) => client.segment(await bitmapOf(image), clock()),
+    close: () => client.close(),
+  };
+}
+
+export function pageEngine(engine: SegmentationEngineLike): Engine {
+  return {
+    onPageThread: true,
+    segment: async (image) => {
+      const started = clock();
+      const mask = engine.segment(image, started);
+      return { mask, segmentMs: clock() - started };
+    },
+    close: () => engine.close(),
+  };
+}
+
+export interface EngineDeps {
+  platform: () => SegmentationPlatform;
+  createWorker: () => WorkerLike;
+  createPageEngine: (assets: SegmentationAssets) => Promise<SegmentationEngineLike>;
+  createCanvas: (width: number, height: number) => AnyCanvas;
+}
+
+const browserEngineDeps: EngineDeps = {
+  platform: browserSegmentationPlatform,
+  createWorker: () => new Worker(new URL('./segmentationWorker.ts', import.meta.url), { type: 'module', name: 'segmentation' }),
+  createPageEngine: (assets) => SegmentationEngine.create(assets),
+  createCanvas: (width, height) => {
+    if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(width, height);
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    return canvas;
+  },
+};
+
+/**
+ * Loads the model in a worker where the browser allows, else (or when the worker fails to start)
+ * on the page. The first call builds the graph, the slowest step on a slow device: it is done here
+ * on a blank frame, so that "ready" means the first camera frame is quick.
+ */
+export async function startEngine(deps: EngineDeps = browserEngineDeps): Promise<Engine> {
+  const platform = deps.platform();
+  let engine: Engine | null = null;
+  if (chooseSegmentationHost(platform) === 'worker') {
+    try {
+      engine = workerEngine(await WorkerSegmentation.start(deps.createWorker(), segmentationAssets('worker', true)));
+    } catch (error) {
+      console.warn('The segmentation worker could not start; segmenting on the page instead.', error);
+    }
+  }
+  engine ??= pageEngine(await deps.createPageEngine(segmentationAssets('page', platform.simd)));
+  try {
+    const blank = deps.createCanvas(256, 144);
+    (blank.getContext('2d') as CanvasRenderingContext2D | null)?.fillRect(0, 0, 256, 144);
+    await engine.segment(blank);
+  } catch (error) {
+    engine.close();
+    throw error;
+  }
+  return engine;
+}
+
 export interface Segmenter {
-  /**
-   * Segments `image` (256x144); `takeMask` is called with the person mask (alpha 1 = person) before
-   * this resolves, and must copy what it needs: the mask is not valid afterwards.
-   */
-  segment(image: AnyCanvas, takeMask: (mask: CanvasImageSource) => void): Promise<void>;
+  readonly onPageThread: boolean;
+  /** Segments `image` (256x144; it may be left blank); resolves with the person mask at that size. */
+  segment(image: AnyCanvas): Promise<SegmentResult>;
   /** Lets go of this user's share; the last one closes the model and frees its memory. */
   release(): void;
 }
 
-type SegmentationConstructor = new (config?: SelfieSegmentationConfig) => SelfieSegmentation;
-
-let loaderScript: Promise<SegmentationConstructor> | null = null;
-
-function loadedConstructor(): SegmentationConstructor | undefined {
-  return (globalThis as { SelfieSegmentation?: SegmentationConstructor }).SelfieSegmentation;
-}
-
-/** Adds the package's loader as a same-origin <script> (the closure-compiled file sets a global). */
-function loadLoader(): Promise<SegmentationConstructor> {
-  const ready = loadedConstructor();
-  if (ready) return Promise.resolve(ready);
-  loaderScript ??= new Promise<SegmentationConstructor>((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = segmentationAssetUrl('selfie_segmentation.js');
-    script.crossOrigin = 'anonymous';
-    script.onload = () => {
-      const loaded = loadedConstructor();
-      if (loaded) resolve(loaded);
-      else reject(new Error('the segmentation loader did not define SelfieSegmentation'));
-    };
-    script.onerror = () => {
-      loaderScript = null; // a later attempt may succeed (e.g. back online)
-      script.remove();
-      reject(new Error('the segmentation model could not be loaded'));
-    };
-    document.head.appendChild(script);
-  });
-  return loaderScript;
-}
-
-class MainThreadEngine {
-  private onResults: ((results: Results) => void) | null = null;
-
-  private constructor(private readonly model: SelfieSegmentation) {
-    model.onResults((results) => this.onResults?.(results));
-  }
-
-  static async create(): Promise<MainThreadEngine> {
-    const Constructor = await loadLoader();
-    const model = new Constructor({ locateFile: (file) => segmentationAssetUrl(file) });
-    model.setOptions({ modelSelection: 1, selfieMode: false });
-    const engine = new MainThreadEngine(model);
-    await model.initialize();
-    // The first send() builds the graph and compiles its GPU shaders (the longest step on a slow
-    // device): done here on a blank frame, so that "ready" means the first camera frame is quick.
-    const blank = document.createElement('canvas');
-    blank.width = 256;
-    blank.height = 144;
-    blank.getContext('2d')?.fillRect(0, 0, 256, 144);
-    await model.send({ image: blank });
-    return engine;
-  }
-
-  async segment(image: AnyCanvas, takeMask: (mask: CanvasImageSource) => void): Promise<void> {
-    this.onResults = (results) => takeMask(results.segmentationMask);
-    try {
-      // The package's types name HTMLCanvasElement; it uploads any canvas with texImage2D.
-      await this.model.send({ image: image as HTMLCanvasElement });
-    } finally {
-      this.onResults = null;
-    }
-  }
-
-  close(): Promise<void> {
-    return this.model.close();
-  }
-}
-
 /**
  * How long the model stays loaded after its last user let go: turning an effect off and on again
- * (or the pre-join preview handing over to the room) then does not load it again, which blocks
- * the page for a moment on a slow device. After that its memory is freed.
+ * (or the pre-join preview handing over to the room) then does not load it again. After that its
+ * memory is freed (and the worker ended).
  */
-const MODEL_LINGER_MS = 20_000;
+export const MODEL_LINGER_MS = 20_000;
 
 /** The one model of the page, with a count of its users and a queue of calls. */
-class SharedSegmentation {
-  private engine: Promise<MainThreadEngine> | null = null;
+export class SharedSegmentation {
+  private engine: Promise<Engine> | null = null;
   private users = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
 
+  constructor(private readonly start: () => Promise<Engine> = () => startEngine()) {}
+
   async acquire(): Promise<Segmenter> {
     this.users += 1;
     clearTimeout(this.closeTimer);
+    let engine: Engine;
     try {
-      // After a close in progress (the queue), so that two instances never live at once.
-      await (this.engine ??= this.queue.then(() => MainThreadEngine.create()));
+      // After a close in progress (the queue), so that two models never live at once.
+      engine = await (this.engine ??= this.queue.then(() => this.start()));
     } catch (error) {
       this.engine = null;
       this.users -= 1;
@@ -133,7 +184,8 @@ class SharedSegmentation {
     }
     let released = false;
     return {
-      segment: (image, takeMask) => this.enqueue(image, takeMask),
+      onPageThread: engine.onPageThread,
+      segment: (image) => this.enqueue(image),
       release: () => {
         if (released) return;
         released = true;
@@ -143,11 +195,11 @@ class SharedSegmentation {
     };
   }
 
-  private enqueue(image: AnyCanvas, takeMask: (mask: CanvasImageSource) => void): Promise<void> {
+  private enqueue(image: AnyCanvas): Promise<SegmentResult> {
     const run = this.queue.then(async () => {
       const engine = await this.engine;
       if (!engine) throw new Error('segmentation closed');
-      await engine.segment(image, takeMask);
+      return engine.segment(image);
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -160,7 +212,7 @@ class SharedSegmentation {
     // After the calls in flight, so that none runs on a closed model.
     this.queue = this.queue.then(async () => {
       const closing = await engine?.catch(() => null);
-      await closing?.close();
+      closing?.close();
     });
   }
 }
