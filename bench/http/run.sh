@@ -147,6 +147,7 @@ bench_concurrent() {
   # wrk only counts answers that arrive before the run ends; the server's access log also shows
   # logins it finished for connections wrk had already given up on.
   local logged
+  sleep 1.5  # info lines reach the log file within a second (server/app/src/console_log.hpp)
   logged=$(tail -n +"$((logged_before + 1))" <(grep 'path=/api/v1/auth/login ' "$TMP/log-$log/server.log") |
     sed -n 's/.* status=\([0-9]*\) ms=\([0-9.]*\).*/\2 \1/p' | sort -n |
     awk '{ n++; if ($2 != 200) bad++; ms[n] = $1 } END {

@@ -26,6 +26,7 @@
 #include "fluxmeet/notify/waiting_room_notifier.hpp"
 #include "fluxmeet/signal/guest_routes.hpp"
 #include "fluxmeet/signal/signaling_server.hpp"
+#include "console_log.hpp"
 
 namespace fluxmeet::app {
 namespace asio = boost::asio;
@@ -89,8 +90,7 @@ Result<push::VapidKeys> vapidKeys(const Config& config) {
 }  // namespace
 
 int runServer(Config config) {
-  spdlog::set_level(spdlog::level::from_str(config.logLevel));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  installConsoleLog(config.logLevel);
 
   if (auto secret = ensureJwtSecret(config); !secret) {
     std::cerr << "fluxmeet: " << secret.error().message << "\n";
@@ -278,6 +278,7 @@ int runServer(Config config) {
     spdlog::info("media: TURN {} with credentials valid {} s", fmt::join(config.turnUrls, ", "),
                  config.turnCredentialTtlSeconds);
   }
+  flushConsoleLog();  // the start-up lines at once; later ones within a second (console_log.hpp)
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -293,6 +294,7 @@ int runServer(Config config) {
   connectionThreads.join();
   blockingPool.join();
   spdlog::info("stopped");
+  flushConsoleLog();
   return 0;
 }
 
