@@ -12,6 +12,7 @@
 #   BENCH_BOARD_RATE=10        board.update a second per person
 #   BENCH_BOARD_SECONDS=20     drawing time; the first BENCH_BOARD_WARMUP=3 s are not measured
 #   BENCH_PIN=0                do not pin Node to CPU 0 and the server to CPU 1
+#   BENCH_SERVER_ARGS="..."    extra server flags (e.g. "--http-threads 0")
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -35,7 +36,7 @@ echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg); pinning: $PINNING"
 echo "drawing: ${BENCH_BOARD_PEERS:-20} peers x ${BENCH_BOARD_RATE:-10} updates/s for ${BENCH_BOARD_SECONDS:-20} s (first ${BENCH_BOARD_WARMUP:-3} s warm-up)"
 echo
 
-start_server board --password-hash-cost test --log-level warn
+start_server board --password-hash-cost test --log-level warn ${BENCH_SERVER_ARGS:-}
 failed=0
 "${CLIENT_PIN[@]}" node "$ROOT/bench/whiteboard/bench.mjs" "$BASE" "$SERVER_PID" || failed=1
 stop_server
