@@ -60,7 +60,7 @@ Result<std::unique_ptr<IceTcpServer>> IceTcpServer::open(boost::asio::io_context
 }
 
 IceTcpServer::IceTcpServer(boost::asio::io_context& io, Listener& listener)
-    : io_(io), listener_(listener), acceptor_(io), acceptPause_(io) {}
+    : listener_(listener), acceptor_(io), acceptPause_(io) {}
 
 IceTcpServer::~IceTcpServer() { closeAll(); }
 

@@ -103,7 +103,6 @@ class IceTcpServer {
   // may be the map entry it erases.
   void drop(std::shared_ptr<Connection> connection, bool notify);
 
-  boost::asio::io_context& io_;
   Listener& listener_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer acceptPause_;  // back-off after an accept error (out of descriptors)
