@@ -51,9 +51,11 @@ void Room::relayBoardUpdates() {
     const std::string& peerId = id;
     bool sentSome = std::any_of(updates.begin(), updates.end(),
                                 [&peerId](const auto& update) { return update.fromPeerId == peerId; });
-    const std::string data = sentSome ? dataExceptFrom(peerId) : std::string();
-    const std::string& chosen = sentSome ? data : toEveryone;
-    if (!chosen.empty()) peer.sink->notifyEncoded("board.elements", chosen);
+    if (!sentSome) {
+      peer.sink->notifyEncoded("board.elements", toEveryone);
+    } else if (std::string others = dataExceptFrom(peerId); !others.empty()) {
+      peer.sink->notifyEncoded("board.elements", others);
+    }
   }
 }
 
