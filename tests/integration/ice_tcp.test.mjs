@@ -150,6 +150,8 @@ describe('ICE-TCP: media over the passive tcp candidate', () => {
 
     const serverA = (await users.a.call('getTransportStats', {})).transports.find((t) => t.transportId === sendTransport.id);
     assert.equal(serverA.state, 'connected');
+    assert.equal(serverA.iceState, 'completed');
+    assert.equal(serverA.protocol, 'tcp', 'the SFU sends on the nominated ICE-TCP connection');
     assert.ok(serverA.rtpReceived > 0, JSON.stringify(serverA));
     assert.equal(serverA.srtpFailures, 0);
     const sender = await probes.a.stats();

@@ -181,6 +181,7 @@ describe('media path through signaling', () => {
     const serverB = (await b.call('getTransportStats', {})).transports.find((t) => t.transportId === recvTransport.id);
 
     assert.equal(serverA.state, 'connected');
+    assert.deepEqual([serverA.iceState, serverA.protocol, serverB.iceState, serverB.protocol], ['completed', 'udp', 'completed', 'udp']);
     assert.ok(serverA.rtpReceived > 0 && serverA.bytesReceived > 0, JSON.stringify(serverA));
     assert.ok(serverA.rtpReceived <= sentByA, `server received ${serverA.rtpReceived}, A sent ${sentByA}`);
     assert.equal(serverA.srtpFailures, 0);

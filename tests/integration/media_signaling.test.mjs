@@ -876,9 +876,11 @@ describe('media signaling', () => {
     assert.deepEqual(mine.transports.map((t) => t.transportId).sort(), [send.id, recv.id].sort());
     for (const stats of mine.transports) {
       assert.deepEqual(Object.keys(stats).sort(), [
-        'availableOutgoingBitrate', 'bytesReceived', 'bytesSent', 'maxIncomingBitrate', 'rtcpReceived', 'rtcpSent',
-        'rtpReceived', 'rtpSent', 'srtpFailures', 'state', 'transportId',
+        'availableOutgoingBitrate', 'bytesReceived', 'bytesSent', 'iceState', 'maxIncomingBitrate', 'protocol', 'rtcpReceived',
+        'rtcpSent', 'rtpReceived', 'rtpSent', 'srtpFailures', 'state', 'transportId',
       ]);
+      // Nothing has checked in yet: no selected tuple.
+      assert.deepEqual([stats.iceState, stats.protocol], ['new', null]);
       for (const counter of ['rtpReceived', 'rtpSent', 'rtcpReceived', 'rtcpSent', 'srtpFailures']) {
         assert.equal(stats[counter], 0, counter);
       }

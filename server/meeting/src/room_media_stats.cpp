@@ -21,6 +21,8 @@ struct PeerMediaStats {
 json transportJson(const media::router::TransportStats &item) {
   return {{"transportId", item.id},
           {"state", item.state},
+          {"iceState", item.iceState},
+          {"protocol", item.tupleProtocol ? json(*item.tupleProtocol) : json(nullptr)},
           {"rtpReceived", item.counters.rtpReceived},
           {"rtpSent", item.counters.rtpSent},
           {"rtcpReceived", item.counters.rtcpReceived},

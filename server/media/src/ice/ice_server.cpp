@@ -84,7 +84,7 @@ void IceServer::acceptCheck(const TransportAddress& from, bool nominated, TimePo
       restartPending_ = false;
     }
     rememberTuple(from);
-    lastConsent_ = now;
+    renewConsent(now);
     const bool changed = !selected_ || *selected_ != from;
     selected_ = from;
     if (changed) listener_.onIceSelectedTupleChanged(from);
@@ -94,7 +94,7 @@ void IceServer::acceptCheck(const TransportAddress& from, bool nominated, TimePo
   rememberTuple(from);
   if (selected_ && *selected_ == from) {
     // RFC 7675 section 5.1: an authenticated check from the selected pair renews consent.
-    lastConsent_ = now;
+    renewConsent(now);
     if (state_ == IceState::Disconnected) setState(IceState::Completed);
   } else if (state_ == IceState::New) {
     setState(IceState::Connected);
@@ -115,10 +115,37 @@ void IceServer::rememberTuple(const TransportAddress& tuple) {
   tuples_[tupleCount_++] = tuple;
 }
 
+void IceServer::renewConsent(TimePoint now) {
+  lastConsent_ = now;
+  consentExpired_ = false;
+}
+
 void IceServer::onTimer(TimePoint now) {
-  if (state_ == IceState::Completed && now - lastConsent_ >= kConsentTimeout) {
-    setState(IceState::Disconnected);
+  // Disconnected by a closed TCP tuple, the peer still has the rest of its consent window to
+  // come back on another one.
+  const bool watched = state_ == IceState::Completed || state_ == IceState::Disconnected;
+  if (!watched || consentExpired_ || now - lastConsent_ < kConsentTimeout) return;
+  consentExpired_ = true;
+  setState(IceState::Disconnected);
+  listener_.onIceConsentExpired();
+}
+
+void IceServer::forgetTuple(const TransportAddress& tuple) {
+  const auto begin = tuples_.begin();
+  const auto end = begin + static_cast<std::ptrdiff_t>(tupleCount_);
+  const auto found = std::find(begin, end, tuple);
+  if (found != end) {
+    std::move(found + 1, end, found);
+    --tupleCount_;
   }
+  if (state_ == IceState::Closed || !selected_ || *selected_ != tuple) return;
+  if (tupleCount_ > 0) {
+    selected_ = tuples_[tupleCount_ - 1];
+    listener_.onIceSelectedTupleChanged(*selected_);
+    return;
+  }
+  selected_.reset();
+  setState(IceState::Disconnected);
 }
 
 void IceServer::restart(IceCredentials newCredentials) {

@@ -344,8 +344,13 @@ Consumer* Router::consumerBySsrc(uint32_t ssrc) {
 std::vector<TransportStats> Router::transportStats() const {
   std::vector<TransportStats> stats;
   for (const auto& [id, entry] : transports_) {
+    const auto& tuple = entry->transport->selectedTuple();
+    std::optional<std::string> protocol;
+    if (tuple) protocol = tuple->protocol == ice::TransportProtocol::Tcp ? "tcp" : "udp";
     stats.push_back({.id = id,
                      .state = std::string(transport::transportStateName(entry->transport->state())),
+                     .iceState = std::string(ice::iceStateName(entry->transport->iceState())),
+                     .tupleProtocol = std::move(protocol),
                      .counters = entry->transport->stats(),
                      .availableOutgoingBitrate = entry->availableBitrate,
                      .maxIncomingBitrate = entry->maxIncomingBitrate});

@@ -214,9 +214,11 @@ void WebRtcTransport::onIceSelectedTupleChanged(const ice::TransportAddress& tup
   registry_.registerTuple(tuple, *this);
 }
 
-void WebRtcTransport::onIceStateChanged(ice::IceState state) {
-  if (state == ice::IceState::Disconnected) fail("ice-consent-expired");
-}
+void WebRtcTransport::onIceStateChanged(ice::IceState) {}
+
+void WebRtcTransport::onIceConsentExpired() { fail("ice-consent-expired"); }
+
+void WebRtcTransport::tupleClosed(const ice::TransportAddress& tuple) { ice_.forgetTuple(tuple); }
 
 void WebRtcTransport::onDtlsSend(std::span<const uint8_t> datagram) {
   // Before nomination the browser's only valid tuple is where its checks came from.

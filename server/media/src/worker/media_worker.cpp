@@ -82,9 +82,13 @@ void MediaWorker::onTcpFrame(std::span<uint8_t> frame, const ice::TransportAddre
 void MediaWorker::onTcpReadDone() { sink_->flush(); }
 
 void MediaWorker::onTcpConnectionClosed(const ice::TransportAddress& peer) {
-  // The tuple ends with its connection; the transport sends to it in vain (counted) until the
-  // browser nominates another pair or consent expires.
-  byTuple_.erase(peer);
+  // The tuple ends with its connection: its transport moves to another valid tuple, or waits
+  // for the browser to nominate one until consent expires.
+  const auto it = byTuple_.find(peer);
+  if (it == byTuple_.end()) return;
+  transport::WebRtcTransport* transport = it->second;
+  byTuple_.erase(it);
+  transport->tupleClosed(peer);
 }
 
 void MediaWorker::onDatagram(std::span<uint8_t> datagram, const ice::TransportAddress& from,

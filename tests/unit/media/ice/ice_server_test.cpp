@@ -32,8 +32,10 @@ class FakeListener : public IceServer::Listener {
     selected.push_back(tuple);
   }
   void onIceStateChanged(IceState state) override { states.push_back(state); }
+  void onIceConsentExpired() override { ++consentExpiries; }
 
   std::vector<Sent> sent;
+  int consentExpiries = 0;
   std::vector<TransportAddress> selected;
   std::vector<IceState> states;
 };
@@ -74,6 +76,13 @@ TransportAddress ipv6Address(uint16_t port) {
   address.family = AddressFamily::IPv6;
   address.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42};
   address.port = port;
+  return address;
+}
+
+// The browser's end of an ICE-TCP connection.
+TransportAddress tcpAddress(uint16_t port) {
+  auto address = makeIpv4Address(192, 0, 2, 1, port);
+  address.protocol = TransportProtocol::Tcp;
   return address;
 }
 
@@ -256,6 +265,9 @@ TEST_F(IceServerTest, ConsentExpiresAfter30sAndRecovers) {
   server.onTimer(t0 + 50s);
   EXPECT_EQ(server.state(), IceState::Disconnected);
   EXPECT_EQ(listener.states.back(), IceState::Disconnected);
+  EXPECT_EQ(listener.consentExpiries, 1);
+  server.onTimer(t0 + 51s);
+  EXPECT_EQ(listener.consentExpiries, 1) << "reported once per loss of consent";
 
   ASSERT_TRUE(feed(Check{.tidSeed = 4}, hostA, t0 + 55s));
   EXPECT_EQ(server.state(), IceState::Completed);
@@ -264,6 +276,52 @@ TEST_F(IceServerTest, ConsentExpiresAfter30sAndRecovers) {
   server.onTimer(t0 + 84s);
   EXPECT_EQ(server.state(), IceState::Completed);
   server.onTimer(t0 + 85s);
+  EXPECT_EQ(server.state(), IceState::Disconnected);
+  EXPECT_EQ(listener.consentExpiries, 2);
+}
+
+TEST_F(IceServerTest, ClosedSelectedTupleHandsOverToTheNewestOtherValidTuple) {
+  const auto tcpA = tcpAddress(50001);
+  const auto tcpB = tcpAddress(50002);
+  ASSERT_TRUE(feed(Check{.tidSeed = 1}, hostB, t0));
+  ASSERT_TRUE(feed(Check{.tidSeed = 2}, tcpB, t0));
+  ASSERT_TRUE(feed(Check{.useCandidate = true, .tidSeed = 3}, tcpA, t0));
+  ASSERT_EQ(server.selectedTuple(), tcpA);
+
+  server.forgetTuple(hostA);  // never known: nothing happens
+  EXPECT_EQ(server.tuples().size(), 3U);
+  server.forgetTuple(tcpA);
+  EXPECT_EQ(server.selectedTuple(), tcpB);
+  EXPECT_EQ(listener.selected.back(), tcpB);
+  EXPECT_EQ(server.state(), IceState::Completed);
+  EXPECT_EQ(server.tuples().size(), 2U);
+  // Forgetting a tuple that is not selected changes nothing else.
+  server.forgetTuple(hostB);
+  EXPECT_EQ(server.selectedTuple(), tcpB);
+  EXPECT_EQ(listener.selected.size(), 2U);
+}
+
+TEST_F(IceServerTest, ClosedLastTupleDisconnectsUntilANewNominationOrConsentExpiry) {
+  const auto tcpA = tcpAddress(50001);
+  const auto tcpB = tcpAddress(50002);
+  ASSERT_TRUE(feed(Check{.useCandidate = true}, tcpA, t0));
+  server.forgetTuple(tcpA);
+  EXPECT_EQ(server.state(), IceState::Disconnected);
+  EXPECT_FALSE(server.selectedTuple().has_value());
+  EXPECT_TRUE(server.tuples().empty());
+  EXPECT_EQ(listener.consentExpiries, 0) << "the peer keeps its consent window to come back";
+
+  // The browser reconnects over a new TCP connection and nominates it.
+  ASSERT_TRUE(feed(Check{.useCandidate = true, .tidSeed = 2}, tcpB, t0 + 10s));
+  EXPECT_EQ(server.state(), IceState::Completed);
+  EXPECT_EQ(server.selectedTuple(), tcpB);
+
+  // Gone for good this time: consent runs out 30 s after the last check.
+  server.forgetTuple(tcpB);
+  server.onTimer(t0 + 39s);
+  EXPECT_EQ(listener.consentExpiries, 0);
+  server.onTimer(t0 + 40s);
+  EXPECT_EQ(listener.consentExpiries, 1);
   EXPECT_EQ(server.state(), IceState::Disconnected);
 }
 

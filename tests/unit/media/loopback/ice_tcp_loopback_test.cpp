@@ -6,10 +6,12 @@
 // packet counts and short timeouts; nothing asserts on speed.
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -112,6 +114,15 @@ class IceTcpLoopbackTest : public ::testing::Test {
     return true;
   }
 
+  std::optional<router::TransportStats> transportStats(const std::string& transportId) {
+    return onRouter([&](router::Router& router) -> std::optional<router::TransportStats> {
+      for (auto& stats : router.transportStats()) {
+        if (stats.id == transportId) return stats;
+      }
+      return std::nullopt;
+    });
+  }
+
   worker::IceTcpStats tcpStats() {
     return worker_->invoke([&] { return worker_->stats().tcp; });
   }
@@ -153,6 +164,40 @@ TEST_F(IceTcpLoopbackTest, MediaCrossesBetweenTcpAndUdpTuplesAndClosingATranspor
   EXPECT_EQ(tcpStats().connections, 1u);
   const size_t before = udpSubscriber_.audioPackets;
   ASSERT_TRUE(pumpUntil([&] { return udpSubscriber_.audioPackets >= before + 10; })) << "the others go on";
+}
+
+TEST_F(IceTcpLoopbackTest, ClosedConnectionLeavesTheTransportWaitingForAnotherTuple) {
+  ASSERT_NO_FATAL_FAILURE(connectPeer(publisher_, ice::TransportProtocol::Udp));
+  ASSERT_TRUE(onRouter([&](router::Router& router) {
+    return router.produce(publisher_.transportId, "audio", ortc::MediaKind::Audio, opus_.producerParameters());
+  }));
+  ASSERT_NO_FATAL_FAILURE(connectPeer(udpSubscriber_, ice::TransportProtocol::Udp));
+  ASSERT_NO_FATAL_FAILURE(connectPeer(tcpSubscriber_, ice::TransportProtocol::Tcp));
+  ASSERT_NO_FATAL_FAILURE(subscribe(udpSubscriber_, "udp-audio"));
+  ASSERT_NO_FATAL_FAILURE(subscribe(tcpSubscriber_, "tcp-audio"));
+  ASSERT_TRUE(pumpUntil([&] { return tcpSubscriber_.audioPackets >= 10; }));
+  auto before = transportStats(tcpSubscriber_.transportId);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->iceState, "completed");
+  EXPECT_EQ(before->tupleProtocol, "tcp");
+
+  // The network drops the browser's TCP connection (no DTLS close_notify).
+  ASSERT_EQ(::shutdown(tcpSubscriber_.client->fd(), SHUT_RDWR), 0);
+  ASSERT_TRUE(pumpUntil([&] { return tcpStats().connections == 0; }));
+  auto after = transportStats(tcpSubscriber_.transportId);
+  ASSERT_TRUE(after) << "the transport stays open for the browser to come back within its consent window";
+  EXPECT_EQ(after->state, "connected");
+  EXPECT_EQ(after->iceState, "disconnected");
+  EXPECT_FALSE(after->tupleProtocol.has_value());
+
+  // Its media is held back (counted), not sent to the closed connection; the others go on.
+  const size_t udpBefore = udpSubscriber_.audioPackets;
+  ASSERT_TRUE(pumpUntil([&] { return udpSubscriber_.audioPackets >= udpBefore + 10; }));
+  auto later = transportStats(tcpSubscriber_.transportId);
+  ASSERT_TRUE(later);
+  EXPECT_GT(later->counters.droppedNotReady, after->counters.droppedNotReady);
+  EXPECT_EQ(later->counters.rtpSent, after->counters.rtpSent);
+  EXPECT_EQ(tcpStats().sendDrops, 0u);
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ enum class IceState : uint8_t {
   New,           // no valid check received yet
   Connected,     // a valid check arrived, nothing nominated yet
   Completed,     // a tuple is selected (nominated with USE-CANDIDATE) and consent is fresh
-  Disconnected,  // consent expired (RFC 7675 section 5.1); the owner decides to close
+  Disconnected,  // consent expired (RFC 7675 section 5.1), or the selected TCP tuple's connection
+                 // closed with no other valid tuple left; a new nomination recovers
   Closed,        // close() was called; everything is ignored from then on
 };
 
@@ -58,6 +59,9 @@ class IceServer {
     // The browser nominated a (different) tuple: media and DTLS now go there.
     virtual void onIceSelectedTupleChanged(const TransportAddress& tuple) = 0;
     virtual void onIceStateChanged(IceState state) = 0;
+    // No authenticated check from the selected (or last selected) tuple for kConsentTimeout: the
+    // peer is gone (RFC 7675 section 5.1). Once per loss of consent; the owner decides to close.
+    virtual void onIceConsentExpired() = 0;
   };
 
   // `listener` must outlive this object.
@@ -73,6 +77,12 @@ class IceServer {
 
   // Call periodically (every second or so): expires consent of the selected tuple.
   void onTimer(TimePoint now);
+
+  // The tuple can carry nothing any more (its ICE-TCP connection closed): it is forgotten. If it
+  // was the selected one, the newest other valid tuple takes over; with none left the state is
+  // Disconnected until the browser nominates again (a new TCP connection, or after an ICE
+  // restart), and consent expires as usual if it does not.
+  void forgetTuple(const TransportAddress& tuple);
 
   // ICE restart (RFC 8445 section 9): checks must now use the new credentials. Known tuples and
   // the selection stay until the browser nominates again, so media keeps flowing meanwhile.
@@ -94,6 +104,7 @@ class IceServer {
   // A valid (authenticated, conflict-free) check from `from`; updates tuples, nomination, consent.
   void acceptCheck(const TransportAddress& from, bool nominated, TimePoint now);
   void rememberTuple(const TransportAddress& tuple);
+  void renewConsent(TimePoint now);
   void setState(IceState state);
   void sendSuccess(const stun::StunMessage& request, const TransportAddress& to);
   // `authenticated` adds MESSAGE-INTEGRITY: RFC 8489 section 9.1.3 forbids it on 400/401.
@@ -106,6 +117,7 @@ class IceServer {
   IceState state_ = IceState::New;
   std::optional<TransportAddress> selected_;
   TimePoint lastConsent_{};
+  bool consentExpired_ = false;  // reported for the current lastConsent_
   bool restartPending_ = false;  // forget old tuples on the first nomination after restart()
   std::array<TransportAddress, kMaxTuples> tuples_{};
   size_t tupleCount_ = 0;

@@ -70,6 +70,8 @@ struct ConsumerParameters {
 struct TransportStats {
   std::string id;
   std::string state;
+  std::string iceState;                   // "new", "connected", "completed", "disconnected", "closed"
+  std::optional<std::string> tupleProtocol;  // of the selected tuple: "udp" or "tcp"; none while unselected
   transport::WebRtcTransportStats counters;
   uint32_t availableOutgoingBitrate = 0;  // REMB from the subscriber, 0 = unknown
   uint64_t maxIncomingBitrate = 0;        // what our REMB to the publisher allows, 0 = none sent

@@ -108,6 +108,9 @@ class WebRtcTransport : private ice::IceServer::Listener, private dtls::DtlsTran
   void receiveDtls(std::span<const uint8_t> datagram, const ice::TransportAddress& from);
   void receiveRtp(std::span<uint8_t> datagram, const ice::TransportAddress& from, Clock::time_point now);
   void receiveRtcp(std::span<uint8_t> datagram, const ice::TransportAddress& from, Clock::time_point now);
+  // The tuple's ICE-TCP connection closed: nothing more goes to it. Media pauses (counted as not
+  // ready) until the browser nominates another tuple; consent expiry still closes the transport.
+  void tupleClosed(const ice::TransportAddress& tuple);
 
   // Protects and sends plain RTP/RTCP built in `buffer` (length bytes used; the buffer must have
   // SrtpSession::kRtpTrailerRoom/kRtcpTrailerRoom spare). Dropped and counted when not connected.
@@ -132,6 +135,7 @@ class WebRtcTransport : private ice::IceServer::Listener, private dtls::DtlsTran
   void onIceSend(std::span<const uint8_t> packet, const ice::TransportAddress& to) override;
   void onIceSelectedTupleChanged(const ice::TransportAddress& tuple) override;
   void onIceStateChanged(ice::IceState state) override;
+  void onIceConsentExpired() override;
   // dtls::DtlsTransport::Listener
   void onDtlsSend(std::span<const uint8_t> datagram) override;
   void onDtlsConnected(srtp::SrtpProfile profile, const srtp::SrtpKeys& local, const srtp::SrtpKeys& remote) override;
