@@ -53,6 +53,7 @@ namespace client = media::client;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kRouterId = "bench";
+constexpr Clock::duration kAudioInterval = std::chrono::milliseconds(20);
 
 struct Options {
   int publishers = 1;
@@ -163,7 +164,7 @@ class Bench {
     }
 
     // Warm up: every consumer delivered something (its first keyframe), then a little more.
-    sending_ = true;
+    startSending();
     if (!pumpUntil([&] { return everyConsumerDelivered(consumers); }, 20s)) {
       std::fprintf(stderr, "bench_sfu: not every consumer delivered media during warm-up\n");
     }
@@ -341,10 +342,6 @@ class Bench {
     }
     publisher->video = std::make_unique<client::SyntheticVp8Source>(video);
     publisher->audio = std::make_unique<client::SyntheticOpusSource>(client::SyntheticOpusOptions{.ssrc = base + 8});
-    // Publishers' frames are spread over the frame interval, as independent cameras would be.
-    const auto now = Clock::now();
-    publisher->nextVideo = now + std::chrono::microseconds(1000000 / options_.fps) * index / options_.publishers;
-    publisher->nextAudio = now + std::chrono::microseconds(20000) * index / options_.publishers;
     auto* raw = publisher.get();
     publisher->client->setRtcpHandler([raw](const media::rtcp::RtcpCompound& compound) {
       for (const auto& packet : compound) {
@@ -408,20 +405,41 @@ class Bench {
     });
   }
 
+  // Publishers' frames are spread over the frame interval, as independent cameras would be.
+  void startSending() {
+    const auto now = Clock::now();
+    const auto count = static_cast<int64_t>(publishers_.size());
+    for (int64_t i = 0; i < count; ++i) {
+      publishers_[i]->nextVideo = now + frameInterval() * i / count;
+      publishers_[i]->nextAudio = now + kAudioInterval * i / count;
+    }
+    sending_ = true;
+  }
+
+  Clock::duration frameInterval() const { return std::chrono::microseconds(1000000 / options_.fps); }
+
+  // The next send time on this publisher's own grid. A client that fell behind skips what it
+  // missed but keeps its phase: resetting to "now" would line every late publisher up on the
+  // same instant, and from then on all frames would reach the SFU in one burst per interval
+  // (which is what the latency column measured before this was fixed).
+  static Clock::time_point nextOnGrid(Clock::time_point due, Clock::duration interval, Clock::time_point now) {
+    due += interval;
+    if (due <= now) due += interval * ((now - due) / interval + 1);
+    return due;
+  }
+
   void sendDueMedia(Clock::time_point now) {
-    const auto frameInterval = std::chrono::microseconds(1000000 / options_.fps);
     for (auto& publisher : publishers_) {
       if (!publisher->client->connected()) continue;
       auto* client = publisher->client.get();
       auto send = [client](std::span<const uint8_t> packet) { client->sendRtp(packet); };
       if (now >= publisher->nextVideo) {
         publisher->video->sendFrame(realtimeNs(), send);
-        // A client that fell behind skips frames instead of bursting to catch up.
-        publisher->nextVideo = std::max(publisher->nextVideo + frameInterval, now);
+        publisher->nextVideo = nextOnGrid(publisher->nextVideo, frameInterval(), now);
       }
       if (options_.audio && now >= publisher->nextAudio) {
         publisher->audio->sendFrame(realtimeNs(), send);
-        publisher->nextAudio = std::max(publisher->nextAudio + 20ms, now);
+        publisher->nextAudio = nextOnGrid(publisher->nextAudio, kAudioInterval, now);
       }
     }
   }
@@ -452,8 +470,12 @@ class Bench {
       for (auto& p : publishers_) clients.push_back(p->client.get());
       for (auto& s : subscribers_) clients.push_back(s->client.get());
       for (auto* c : clients) descriptors.push_back({.fd = c->fd(), .events = POLLIN, .revents = 0});
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(nextSend() - Clock::now());
-      ::poll(descriptors.data(), descriptors.size(), static_cast<int>(std::clamp<int64_t>(wait.count(), 0, 5)));
+      // Sleep to the microsecond: publishers are due every ~1 ms in the big rooms, and a poll()
+      // timeout in whole milliseconds would either spin or send late.
+      const auto wait = std::clamp<Clock::duration>(nextSend() - Clock::now(), Clock::duration::zero(), 5ms);
+      const auto waitNs = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+      const timespec timeout{.tv_sec = 0, .tv_nsec = static_cast<long>(waitNs)};
+      ::ppoll(descriptors.data(), descriptors.size(), &timeout, nullptr);
       now = Clock::now();
       const bool sweep = now - lastSweep_ >= 50ms;
       if (sweep) lastSweep_ = now;

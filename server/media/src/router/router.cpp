@@ -31,6 +31,7 @@ Router::Router(std::string id, ortc::RtpCapabilities capabilities, RouterListene
       limits_(limits) {
   std::random_device random;
   nextSsrc_ = random() | 1U;
+  reportJitter_.seed(random());
 }
 
 Router::~Router() {

@@ -227,10 +227,13 @@ void Router::onTimer(Clock::time_point now) {
     }
     for (auto& [id, entry] : transports_) allocateLayers(*entry, now);
   }
-  if (now - lastReports_ >= kReportInterval) {
-    lastReports_ = now;
-    sendReports(now);
-  }
+  sendReports(now);
+}
+
+Clock::duration Router::reportDelay() {
+  // Uniform in [0.5, 1.5) intervals: the average stays kReportInterval.
+  const auto spread = std::chrono::duration_cast<Clock::duration>(kReportInterval);
+  return spread / 2 + spread * (reportJitter_() % 1000) / 1000;
 }
 
 void Router::updateTapStream(ProducerEntry& entry, Clock::time_point now) {
@@ -253,6 +256,9 @@ void Router::sendReports(Clock::time_point now) {
   for (auto& [id, entry] : transports_) {
     auto& transport = *entry->transport;
     if (transport.state() != transport::WebRtcTransport::State::Connected) continue;
+    if (entry->nextReports == Clock::time_point{}) entry->nextReports = now + reportDelay() / 2;
+    if (now < entry->nextReports) continue;
+    entry->nextReports = now + reportDelay();
     std::array<rtcp::ReportBlock, 31> blocks;  // RFC 3550: at most 31 per report
     size_t count = 0;
     for (auto* producerEntry : entry->producers) {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -208,6 +209,7 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
     uint32_t nextConsumerMid = 0;      // each consumer is its own m-section at the subscriber
     uint32_t availableBitrate = 0;     // REMB
     uint64_t maxIncomingBitrate = 0;   // our last REMB to the publisher
+    Clock::time_point nextReports{};   // its RR/SR/REMB compound; epoch = not scheduled yet
   };
 
   // transport::WebRtcTransport::Listener
@@ -253,7 +255,11 @@ class Router : private transport::WebRtcTransport::Listener, private Consumer::L
   std::unordered_map<uint32_t, Consumer*> consumersBySsrc_;  // consumer and RTX SSRCs
   uint32_t nextSsrc_;
   ActiveSpeakerDetector speakers_;
-  Clock::time_point lastReports_{};
+  // RFC 3550 section 6.3.1: each transport's reports go at a randomised point of the interval,
+  // so a big room's thousands of reports do not fall into one timer tick (a pause the packets
+  // arriving meanwhile would wait out).
+  Clock::duration reportDelay();
+  std::minstd_rand reportJitter_;
   Clock::time_point lastSpeakerCheck_{};
   std::vector<std::string> closing_;  // transports closed from inside a callback, removed on the next timer
   RouterCounters counters_;           // event counts; per-producer NACK figures join when it closes
