@@ -208,7 +208,7 @@ Result<Config> loadConfig(int argc, const char* const* argv, const Environment& 
   int httpThreads = -1;
   cli.add_option("--http-threads", httpThreads,
                  "Threads for HTTP/WebSocket connections (sockets, TLS, parsing); handlers stay on the control "
-                 "thread; 0 = everything on the control thread; default 1 with two or more cores (HTTP_THREADS)");
+                 "thread; 0 = everything on the control thread; default 1 with three or more cores, else 0 (HTTP_THREADS)");
   int64_t maxProducerBitrate = static_cast<int64_t>(config.mediaMaxProducerBitrate);
   cli.add_option("--media-max-producer-bitrate", maxProducerBitrate,
                  "Most bits/s one audio/video/screen track may send; larger encodings are refused, and publishers "

@@ -113,8 +113,11 @@ int runServer(Config config) {
   (void)database->closeOpenParticipations(std::time(nullptr));
 
   // Before the control loop: handlers left queued on it at exit may own these threads' sockets.
+  // One connection thread only where it gets a core of its own: with two cores the media worker
+  // has one and the control thread the other, and a connection thread would share the control
+  // thread's core and add two hand-offs per message (measured in docs/benchmarks.md).
   http::ConnectionThreads connectionThreads(
-      config.httpThreads.value_or(std::thread::hardware_concurrency() >= 2 ? 1 : 0));
+      config.httpThreads.value_or(std::thread::hardware_concurrency() >= 3 ? 1 : 0));
   asio::io_context io{1};
   asio::thread_pool blockingPool{2};
   auth::PasswordHasher passwords(hashParams(config));

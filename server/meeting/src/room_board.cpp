@@ -40,11 +40,9 @@ void RoomBoard::changed(Clock::time_point now) {
   lastChange_ = now;
 }
 
-void RoomBoard::queueRelay(std::string fromPeerId, const nlohmann::json& elements, std::uint64_t seq,
+void RoomBoard::queueRelay(std::string fromPeerId, std::string elementsJson, std::uint64_t seq,
                            Clock::time_point now) {
-  // Parsed from a client's message, so valid UTF-8; `replace` only keeps a surprise from throwing.
-  std::string text = elements.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  relay_.push_back(PendingUpdate{std::move(fromPeerId), text.substr(1, text.size() - 2)});
+  relay_.push_back(PendingUpdate{std::move(fromPeerId), std::move(elementsJson)});
   relaySeq_ = seq;
   if (!relayDue_) relayDue_ = now + kRelayDelay;
 }

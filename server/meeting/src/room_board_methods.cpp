@@ -110,7 +110,7 @@ Result<json> Room::boardUpdate(const std::string& peerId, const json& elements) 
   if (!applied->accepted.empty()) {
     const Clock::time_point now = Clock::now();
     board_->changed(now);
-    board_->queueRelay(peerId, applied->accepted, applied->seq, now);
+    board_->queueRelay(peerId, std::move(applied->acceptedText), applied->seq, now);
   }
   return json{{"seq", applied->seq}, {"superseded", std::move(applied->superseded)}};
 }

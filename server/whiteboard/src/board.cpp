@@ -80,6 +80,8 @@ Result<Applied> Board::apply(std::string_view peerId, const nlohmann::json& elem
 
   for (std::size_t index : winners) {
     applied.accepted.push_back(candidates[index].body);
+    if (!applied.acceptedText.empty()) applied.acceptedText += ',';
+    applied.acceptedText += candidates[index].text;
     store(std::move(candidates[index]), peerId);
   }
   compact();
@@ -89,6 +91,7 @@ Result<Applied> Board::apply(std::string_view peerId, const nlohmann::json& elem
 
 void Board::store(Element element, std::string_view writer) {
   forget(element.id);
+  element.text = std::string();  // the body is kept; its text was for the relay
   const std::uint64_t seq = ++seq_;
   if (element.deleted) {
     tombstones_.insert(seq);

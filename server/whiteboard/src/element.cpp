@@ -51,53 +51,78 @@ bool saneNumber(const json& value) {
   return std::isfinite(number) && std::fabs(number) <= static_cast<double>(kMaxSafeInteger);
 }
 
+// Where a value sits, for error messages: a chain on the stack, turned into text
+// ("elements[3].points[12]") only when a check fails, so that a valid freehand stroke of
+// thousands of numbers costs no string work.
+struct FieldPath {
+  const FieldPath* parent = nullptr;  // none: `name` is the whole prefix
+  std::string_view name;              // a member's name
+  std::size_t index = 0;
+  bool isIndex = false;               // an array item: `index`, not `name`
+
+  std::string text() const {
+    if (!parent) return std::string(name);
+    std::string path = parent->text();
+    if (isIndex) {
+      path += '[';
+      path += std::to_string(index);
+      path += ']';
+    } else {
+      path += '.';
+      path += name;
+    }
+    return path;
+  }
+  FieldPath member(std::string_view key) const { return {.parent = this, .name = key}; }
+  FieldPath item(std::size_t i) const { return {.parent = this, .index = i, .isIndex = true}; }
+};
+
 // Limits one value and everything in it. `stringLimit`/`arrayLimit` apply to this value only;
 // nested values get the defaults. Recursion is bounded by limits.maxDepth.
 class Walker {
  public:
   explicit Walker(const ElementLimits& limits) : limits_(limits) {}
 
-  Result<void> walk(const json& value, const std::string& field, int depth, std::size_t stringLimit,
+  Result<void> walk(const json& value, const FieldPath& field, int depth, std::size_t stringLimit,
                     std::size_t arrayLimit) const {
     switch (value.type()) {
       case json::value_t::string: {
         const auto& text = value.get_ref<const std::string&>();
-        if (text.size() > stringLimit) return tooLarge("string is too long", field);
-        if (!isValidUtf8(text)) return invalid("string is not valid UTF-8", field);
+        if (text.size() > stringLimit) return tooLarge("string is too long", field.text());
+        if (!isValidUtf8(text)) return invalid("string is not valid UTF-8", field.text());
         return {};
       }
       case json::value_t::number_integer:
       case json::value_t::number_unsigned:
       case json::value_t::number_float:
-        if (!saneNumber(value)) return invalid("number is out of range", field);
+        if (!saneNumber(value)) return invalid("number is out of range", field.text());
         return {};
       case json::value_t::array: {
-        if (depth >= limits_.maxDepth) return invalid("nested too deep", field);
-        if (value.size() > arrayLimit) return tooLarge("array has too many items", field);
+        if (depth >= limits_.maxDepth) return invalid("nested too deep", field.text());
+        if (value.size() > arrayLimit) return tooLarge("array has too many items", field.text());
         for (std::size_t i = 0; i < value.size(); ++i) {
-          auto checked = walk(value[i], field + "[" + std::to_string(i) + "]", depth + 1,
-                              limits_.maxStringBytes, limits_.maxArrayItems);
+          auto checked = walk(value[i], field.item(i), depth + 1, limits_.maxStringBytes, limits_.maxArrayItems);
           if (!checked) return checked;
         }
         return {};
       }
       case json::value_t::object: {
-        if (depth >= limits_.maxDepth) return invalid("nested too deep", field);
+        if (depth >= limits_.maxDepth) return invalid("nested too deep", field.text());
         return walkObject(value, field, depth);
       }
       case json::value_t::binary:
       case json::value_t::discarded:
-        return invalid("not a JSON value", field);
+        return invalid("not a JSON value", field.text());
       default:  // null, boolean
         return {};
     }
   }
 
-  Result<void> walkObject(const json& object, const std::string& field, int depth) const {
-    if (object.size() > limits_.maxObjectKeys) return tooLarge("object has too many fields", field);
+  Result<void> walkObject(const json& object, const FieldPath& field, int depth) const {
+    if (object.size() > limits_.maxObjectKeys) return tooLarge("object has too many fields", field.text());
     for (const auto& [key, member] : object.items()) {
-      if (key.size() > kMaxKeyBytes || !isValidUtf8(key)) return invalid("bad field name", field);
-      auto checked = walk(member, field + "." + key, depth + 1, limits_.maxStringBytes, limits_.maxArrayItems);
+      if (key.size() > kMaxKeyBytes || !isValidUtf8(key)) return invalid("bad field name", field.text());
+      auto checked = walk(member, field.member(key), depth + 1, limits_.maxStringBytes, limits_.maxArrayItems);
       if (!checked) return checked;
     }
     return {};
@@ -240,12 +265,13 @@ Result<Element> parseElement(const json& value, const ElementLimits& limits, std
 
   // Shape and sizes of everything first, so the checks below and dump() see bounded input.
   Walker walker(limits);
+  const FieldPath root{.name = path};
   if (value.size() > limits.maxObjectKeys) return tooLarge("element has too many fields", path);
   for (const auto& [key, member] : value.items()) {
     if (key.size() > kMaxKeyBytes || !isValidUtf8(key)) return invalid("bad field name", path);
     const bool text = key == "text" || key == "originalText";
     const bool points = key == "points" || key == "pressures";
-    auto checked = walker.walk(member, path + "." + key, 1, text ? limits.maxTextBytes : limits.maxStringBytes,
+    auto checked = walker.walk(member, root.member(key), 1, text ? limits.maxTextBytes : limits.maxStringBytes,
                                points ? limits.maxPoints : limits.maxArrayItems);
     if (!checked) return std::move(checked).takeError();
   }
@@ -277,7 +303,8 @@ Result<Element> parseElement(const json& value, const ElementLimits& limits, std
 
   if (auto checked = checkKnownFields(value, path, limits); !checked) return std::move(checked).takeError();
 
-  element.bytes = jsonText(value).size();
+  element.text = jsonText(value);
+  element.bytes = element.text.size();
   if (element.bytes > limits.maxBytes) {
     return tooLarge("element is larger than " + std::to_string(limits.maxBytes) + " bytes", path);
   }

@@ -27,6 +27,8 @@ TEST(Board, NewElementsAreAcceptedWithIncreasingSeq) {
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->seq, 2u);
   EXPECT_EQ(first->accepted, update({rectangle("r1"), test::textElement("t1", "hello")}));
+  // What the room relays: the same elements as text, serialised once during validation.
+  EXPECT_EQ("[" + first->acceptedText + "]", first->accepted.dump());
   EXPECT_TRUE(first->superseded.empty());
   auto second = board.apply("bob", update({rectangle("r1", 2, 5)}));
   ASSERT_TRUE(second.ok());
@@ -42,6 +44,7 @@ TEST(Board, ALosingElementIsNotAnErrorAndTheSenderGetsTheWinner) {
   auto stale = board.apply("bob", update({rectangle("r1", 4, 1), rectangle("r2")}));
   ASSERT_TRUE(stale.ok());
   EXPECT_EQ(ids(stale->accepted), std::set<std::string>{"r2"});
+  EXPECT_EQ(json::parse("[" + stale->acceptedText + "]"), stale->accepted) << "only the winners are relayed";
   ASSERT_EQ(stale->superseded.size(), 1u);
   EXPECT_EQ(stale->superseded[0], rectangle("r1", 5, 10));
   EXPECT_EQ(board.find("r1")->version, 5);

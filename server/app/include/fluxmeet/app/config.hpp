@@ -24,7 +24,7 @@ struct Config {
   std::uint16_t mediaUdpPort = 40000;           // worker i uses +i; 0 = any free port (tests)
   std::optional<std::uint16_t> mediaTcpPort = 40000;  // ICE-TCP, worker i uses +i; 0 = any; nullopt = off
   unsigned mediaWorkers = 0;                    // 0 = one per core minus one, at least one
-  std::optional<unsigned> httpThreads;          // HTTP connection threads; nullopt = 1 on 2+ cores, else 0
+  std::optional<unsigned> httpThreads;          // HTTP connection threads; nullopt = 1 on 3+ cores, else 0
   std::uint64_t mediaMaxProducerBitrate = 3'000'000;  // bits/s one producer may send; 0 = no cap
   bool mediaUdpGso = true;                      // UDP GSO on media sends where the kernel has it
   std::vector<std::string> turnUrls;            // turn:/turns: URLs offered to clients; empty: no TURN

@@ -75,14 +75,14 @@ class RoomBoard {
   whiteboard::SnapshotPage page(const std::string& peerId, const std::string& epoch, std::uint64_t sinceSeq,
                                 std::size_t maxBytes);
 
-  // Relaying: an accepted update (its winning elements, a non-empty array; `seq` is the board's
-  // after it) is queued, serialised once, and taken - all queued updates in order - when
-  // relayDue() has come.
+  // Relaying: an accepted update (its winning elements as whiteboard::Applied::acceptedText, not
+  // empty; `seq` is the board's after it) is queued and taken - all queued updates in order -
+  // when relayDue() has come.
   struct PendingUpdate {
     std::string fromPeerId;
     std::string elementsJson;  // the accepted elements as JSON text, without the array's brackets
   };
-  void queueRelay(std::string fromPeerId, const nlohmann::json& elements, std::uint64_t seq, Clock::time_point now);
+  void queueRelay(std::string fromPeerId, std::string elementsJson, std::uint64_t seq, Clock::time_point now);
   std::optional<Clock::time_point> relayDue() const { return relayDue_; }
   // The queued updates, oldest first; `seq` becomes the board's seq after the last of them.
   std::vector<PendingUpdate> takeRelay(std::uint64_t& seq);

@@ -52,6 +52,8 @@ struct Applied {
   std::uint64_t seq = 0;  // the board's sequence number after the update
   // Elements that won, as sent: broadcast them to every peer except the sender.
   nlohmann::json accepted = nlohmann::json::array();
+  // The same elements as JSON text, comma-separated, without the array's brackets.
+  std::string acceptedText;
   // For elements of the update that lost, the board's current state, unless the sender itself
   // wrote it: send these back to the sender only, so it converges even if its local rule
   // differs. Elements identical to the board's are in neither list.

@@ -58,6 +58,9 @@ struct Element {
   bool deleted = false;           // isDeleted: a tombstone is still an element
   nlohmann::json body;            // the client's object, unchanged
   std::size_t bytes = 0;          // body's serialized size (memory and limit accounting)
+  // body as compact JSON text, from validation until the board stores the element (which drops
+  // it): the relay sends exactly this, so an accepted element is serialised once.
+  std::string text;
 };
 
 // Validates one element object. `field` prefixes error field paths ("elements[3]" gives
