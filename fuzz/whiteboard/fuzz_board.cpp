@@ -55,9 +55,10 @@ void applyUpdate(Board& board, std::string_view peer, const json& update) {
     return;
   }
   FUZZ_CHECK(applied->seq == board.seq());
-  FUZZ_CHECK(board.seq() == seqBefore + applied->accepted.size());
+  const json accepted = applied->accepted();
+  FUZZ_CHECK(board.seq() == seqBefore + accepted.size());
   std::set<std::string> seen;
-  for (const json& element : applied->accepted) {
+  for (const json& element : accepted) {
     const std::string id = element.at("id").get<std::string>();
     FUZZ_CHECK(seen.insert(id).second);  // one winner per id
     const auto* kept = board.find(id);

@@ -107,7 +107,7 @@ Result<json> Room::boardUpdate(const std::string& peerId, const json& elements) 
   if (auto allowed = ensureCanDraw((*peer)->role, board_->readOnly); !allowed) return allowed.error();
   auto applied = board_->board().apply(peerId, elements);
   if (!applied) return applied.error();
-  if (!applied->accepted.empty()) {
+  if (!applied->acceptedText.empty()) {
     const Clock::time_point now = Clock::now();
     board_->changed(now);
     board_->queueRelay(peerId, std::move(applied->acceptedText), applied->seq, now);

@@ -18,6 +18,11 @@ std::string elementsField(std::size_t index) { return "elements[" + std::to_stri
 
 }  // namespace
 
+nlohmann::json Applied::accepted() const {
+  if (acceptedText.empty()) return nlohmann::json::array();
+  return nlohmann::json::parse("[" + acceptedText + "]");
+}
+
 Board::Board(BoardLimits limits, std::string epoch)
     : limits_(limits), epoch_(epoch.empty() ? randomToken(kEpochBytes) : std::move(epoch)), files_(limits.files) {}
 
@@ -79,7 +84,6 @@ Result<Applied> Board::apply(std::string_view peerId, const nlohmann::json& elem
   }
 
   for (std::size_t index : winners) {
-    applied.accepted.push_back(candidates[index].body);
     if (!applied.acceptedText.empty()) applied.acceptedText += ',';
     applied.acceptedText += candidates[index].text;
     store(std::move(candidates[index]), peerId);

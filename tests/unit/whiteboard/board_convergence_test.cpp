@@ -108,9 +108,9 @@ class Simulation {
     EXPECT_EQ(applied->seq, board_.seq());
     // The reply: the board's state of what the sender lost on (never its own update).
     if (!applied->superseded.empty()) sender.inbox.push_back(applied->superseded);
-    if (applied->accepted.empty()) return;
+    if (applied->accepted().empty()) return;
     for (Peer& peer : peers_) {
-      if (peer.name != sender.name) peer.inbox.push_back(applied->accepted);
+      if (peer.name != sender.name) peer.inbox.push_back(applied->accepted());
     }
   }
 

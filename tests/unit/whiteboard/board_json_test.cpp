@@ -44,7 +44,7 @@ TEST(BoardJson, RoundTripKeepsEveryElementAndTombstone) {
   // The deletion still sticks after a restart.
   auto stale = restored->apply("carol", json::array({rectangle("gone", 4, 1)}));
   ASSERT_TRUE(stale.ok());
-  EXPECT_TRUE(stale->accepted.empty());
+  EXPECT_TRUE(stale->accepted().empty());
   EXPECT_TRUE(restored->find("gone")->deleted);
   // Peers' cursors from the old epoch are not trusted.
   EXPECT_TRUE(restored->snapshot({.epoch = "before", .sinceSeq = 2}).reset);

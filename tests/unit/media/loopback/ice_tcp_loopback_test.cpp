@@ -114,6 +114,18 @@ class IceTcpLoopbackTest : public ::testing::Test {
     return true;
   }
 
+  // The publisher's audio over `publisherProtocol`, consumed by one UDP and one TCP subscriber.
+  void startRoom(ice::TransportProtocol publisherProtocol) {
+    ASSERT_NO_FATAL_FAILURE(connectPeer(publisher_, publisherProtocol));
+    ASSERT_TRUE(onRouter([&](router::Router& router) {
+      return router.produce(publisher_.transportId, "audio", ortc::MediaKind::Audio, opus_.producerParameters());
+    }));
+    ASSERT_NO_FATAL_FAILURE(connectPeer(udpSubscriber_, ice::TransportProtocol::Udp));
+    ASSERT_NO_FATAL_FAILURE(connectPeer(tcpSubscriber_, ice::TransportProtocol::Tcp));
+    ASSERT_NO_FATAL_FAILURE(subscribe(udpSubscriber_, "udp-audio"));
+    ASSERT_NO_FATAL_FAILURE(subscribe(tcpSubscriber_, "tcp-audio"));
+  }
+
   std::optional<router::TransportStats> transportStats(const std::string& transportId) {
     return onRouter([&](router::Router& router) -> std::optional<router::TransportStats> {
       for (auto& stats : router.transportStats()) {
@@ -139,14 +151,7 @@ class IceTcpLoopbackTest : public ::testing::Test {
 };
 
 TEST_F(IceTcpLoopbackTest, MediaCrossesBetweenTcpAndUdpTuplesAndClosingATransportClosesItsConnection) {
-  ASSERT_NO_FATAL_FAILURE(connectPeer(publisher_, ice::TransportProtocol::Tcp));
-  ASSERT_TRUE(onRouter([&](router::Router& router) {
-    return router.produce(publisher_.transportId, "audio", ortc::MediaKind::Audio, opus_.producerParameters());
-  }));
-  ASSERT_NO_FATAL_FAILURE(connectPeer(udpSubscriber_, ice::TransportProtocol::Udp));
-  ASSERT_NO_FATAL_FAILURE(connectPeer(tcpSubscriber_, ice::TransportProtocol::Tcp));
-  ASSERT_NO_FATAL_FAILURE(subscribe(udpSubscriber_, "udp-audio"));
-  ASSERT_NO_FATAL_FAILURE(subscribe(tcpSubscriber_, "tcp-audio"));
+  ASSERT_NO_FATAL_FAILURE(startRoom(ice::TransportProtocol::Tcp));
 
   ASSERT_TRUE(pumpUntil([&] { return udpSubscriber_.audioPackets >= 30 && tcpSubscriber_.audioPackets >= 30; }))
       << "udp " << udpSubscriber_.audioPackets << ", tcp " << tcpSubscriber_.audioPackets;
@@ -167,14 +172,7 @@ TEST_F(IceTcpLoopbackTest, MediaCrossesBetweenTcpAndUdpTuplesAndClosingATranspor
 }
 
 TEST_F(IceTcpLoopbackTest, ClosedConnectionLeavesTheTransportWaitingForAnotherTuple) {
-  ASSERT_NO_FATAL_FAILURE(connectPeer(publisher_, ice::TransportProtocol::Udp));
-  ASSERT_TRUE(onRouter([&](router::Router& router) {
-    return router.produce(publisher_.transportId, "audio", ortc::MediaKind::Audio, opus_.producerParameters());
-  }));
-  ASSERT_NO_FATAL_FAILURE(connectPeer(udpSubscriber_, ice::TransportProtocol::Udp));
-  ASSERT_NO_FATAL_FAILURE(connectPeer(tcpSubscriber_, ice::TransportProtocol::Tcp));
-  ASSERT_NO_FATAL_FAILURE(subscribe(udpSubscriber_, "udp-audio"));
-  ASSERT_NO_FATAL_FAILURE(subscribe(tcpSubscriber_, "tcp-audio"));
+  ASSERT_NO_FATAL_FAILURE(startRoom(ice::TransportProtocol::Udp));
   ASSERT_TRUE(pumpUntil([&] { return tcpSubscriber_.audioPackets >= 10; }));
   auto before = transportStats(tcpSubscriber_.transportId);
   ASSERT_TRUE(before);

@@ -50,10 +50,11 @@ struct BoardLimits {
 // What an accepted update changed.
 struct Applied {
   std::uint64_t seq = 0;  // the board's sequence number after the update
-  // Elements that won, as sent: broadcast them to every peer except the sender.
-  nlohmann::json accepted = nlohmann::json::array();
-  // The same elements as JSON text, comma-separated, without the array's brackets.
+  // Elements that won, as sent: broadcast them to every peer except the sender. Kept as the
+  // compact JSON text validation made (comma-separated, without the array's brackets), which is
+  // what the relay sends; accepted() parses it for callers that inspect the elements.
   std::string acceptedText;
+  nlohmann::json accepted() const;
   // For elements of the update that lost, the board's current state, unless the sender itself
   // wrote it: send these back to the sender only, so it converges even if its local rule
   // differs. Elements identical to the board's are in neither list.
