@@ -18,11 +18,17 @@ export function rssKiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
 }
 
-/** User + system CPU time of the process so far, in clock ticks (CLK_TCK a second). */
-export function cpuTicks(pid) {
+/** User and system (kernel) CPU time of the process so far, in clock ticks (CLK_TCK a second). */
+export function cpuTimes(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
+  return { user: Number(fields[11]), system: Number(fields[12]) }; // utime, stime (fields 14, 15)
+}
+
+/** User + system CPU time of the process so far, in clock ticks (CLK_TCK a second). */
+export function cpuTicks(pid) {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
 }
 
 /** Nearest-rank percentile of an ascending array; NaN when it is empty. */

@@ -14,7 +14,7 @@
 // Usage: node bench.mjs <baseUrl> <serverPid>
 import { randomBytes, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { CLK_TCK, SignalConnection, cpuTicks, firstErrors, log, percentile, pool, post, registerUsers, sleep } from '../lib/load.mjs';
+import { CLK_TCK, SignalConnection, cpuTimes, firstErrors, log, percentile, pool, post, registerUsers, sleep } from '../lib/load.mjs';
 
 const [baseUrl, pidArg] = process.argv.slice(2);
 const SERVER_PID = Number(pidArg);
@@ -150,14 +150,16 @@ async function main() {
     }, (i / PEERS) * interval));
   }
   await sleep(WARMUP_SECONDS * 1000);
-  const cpuBefore = cpuTicks(SERVER_PID);
+  const cpuBefore = cpuTimes(SERVER_PID);
   const eluBefore = performance.eventLoopUtilization();
   const started = performance.now();
   stats.windowStart = started;
   await sleep((SECONDS - WARMUP_SECONDS) * 1000);
   stats.windowEnd = performance.now();
   const elapsed = (stats.windowEnd - started) / 1000;
-  const cpuSeconds = (cpuTicks(SERVER_PID) - cpuBefore) / CLK_TCK;
+  const cpuAfter = cpuTimes(SERVER_PID);
+  const userSeconds = (cpuAfter.user - cpuBefore.user) / CLK_TCK;
+  const cpuSeconds = userSeconds + (cpuAfter.system - cpuBefore.system) / CLK_TCK;
   const elu = performance.eventLoopUtilization(eluBefore).utilization;
   for (const timer of timers) clearInterval(timer); // clears the start-up timeouts too
   // The last updates of the window are still on their way: wait (bounded) for them.
@@ -166,13 +168,13 @@ async function main() {
   while (stats.received < expected() && performance.now() < deadline) await sleep(50);
   await Promise.race([Promise.allSettled(peers.map((peer) => peer.call('leave'))), sleep(5_000)]);
   for (const peer of peers) peer.close();
-  return report({ cpuSeconds, elu, elapsed, expected: expected() });
+  return report({ cpuSeconds, userSeconds, elu, elapsed, expected: expected() });
 }
 
 const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : 'n/a');
 const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
-function report({ cpuSeconds, elu, elapsed, expected }) {
+function report({ cpuSeconds, userSeconds, elu, elapsed, expected }) {
   // CPU per update (its validation, its 19 relays, the saves it causes) hardly depends on what
   // else runs on the machine, unlike CPU a second, which only means something if the server keeps up.
   const cpuPerUpdate = cpuSeconds / stats.accepted;
@@ -184,14 +186,15 @@ function report({ cpuSeconds, elu, elapsed, expected }) {
     stats.received < expected ? `${expected - stats.received} deliveries missing` : null,
   ].filter(Boolean).join('; ');
   log(`${stats.sent} updates sent in ${elapsed.toFixed(1)} s, ${stats.received}/${expected} deliveries`);
-  console.log('| peers | updates/s (each) | updates sent | deliveries (/s) | latency p50 / p99 (max) | board.update round trip p50 / p99 | bytes per update sent / per delivery received | server CPU | server CPU per update | client loop busy | problems |');
+  console.log('| peers | updates/s (each) | updates sent | deliveries (/s) | latency p50 / p99 (max) | board.update round trip p50 / p99 | bytes per update sent / per delivery received | server CPU | server CPU per update (user / kernel) | client loop busy | problems |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   console.log(`| ${PEERS} | ${RATE} | ${stats.sent.toLocaleString('en-US')} (${Math.round(stats.sent / elapsed)}/s) | `
     + `${stats.received.toLocaleString('en-US')}/${expected.toLocaleString('en-US')} (${Math.round(stats.received / elapsed).toLocaleString('en-US')}/s) | `
     + `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))} (${ms(latencies.at(-1))}) | `
     + `${ms(percentile(acks, 50))} / ${ms(percentile(acks, 99))} | `
     + `${Math.round(mean(stats.sentBytes))} / ${Math.round(mean(stats.receivedBytes))} | `
-    + `${((cpuSeconds / elapsed) * 100).toFixed(1)} % of a core | ${(cpuPerUpdate * 1e6).toFixed(0)} µs | `
+    + `${((cpuSeconds / elapsed) * 100).toFixed(1)} % of a core | ${(cpuPerUpdate * 1e6).toFixed(0)} µs `
+    + `(${((userSeconds / stats.accepted) * 1e6).toFixed(0)} / ${(((cpuSeconds - userSeconds) / stats.accepted) * 1e6).toFixed(0)}) | `
     + `${(elu * 100).toFixed(0)} % | ${problems || 'none'} |`);
   return problems === '';
 }

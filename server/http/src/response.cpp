@@ -23,11 +23,15 @@ bhttp::status errorStatus(ErrorCode code) {
 }
 
 Response jsonResponse(bhttp::status status, const nlohmann::json& body) {
+  // Replace invalid UTF-8 rather than throw: a stored string must never turn a reply into a 500.
+  return encodedJsonResponse(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Response encodedJsonResponse(bhttp::status status, std::string body) {
   Response response{status, 11};
   response.set(bhttp::field::content_type, "application/json");
   response.set(bhttp::field::cache_control, "no-store");
-  // Replace invalid UTF-8 rather than throw: a stored string must never turn a reply into a 500.
-  response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.body() = std::move(body);
   return response;
 }
 

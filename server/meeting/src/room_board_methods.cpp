@@ -89,16 +89,25 @@ Result<json> Room::boardSetReadOnly(const std::string& peerId, bool readOnly) {
   return json::object();
 }
 
-Result<json> Room::boardSync(const std::string& peerId, const std::string& epoch, std::uint64_t sinceSeq,
-                             std::size_t maxBytes) {
+Result<std::string> Room::boardSync(const std::string& peerId, const std::string& epoch, std::uint64_t sinceSeq,
+                                    std::size_t maxBytes) {
   auto peer = joinedPeer(peerId);
   if (!peer) return peer.error();
   whiteboard::SnapshotPage page = board_->page(peerId, epoch, sinceSeq, maxBytes);
-  return json{{"epoch", page.epoch},
-              {"reset", page.reset},
-              {"elements", std::move(page.elements)},
-              {"seq", page.nextSeq},
-              {"complete", page.complete}};
+  // The fields around the elements go through json, so the epoch is quoted as json quotes it.
+  std::string data = R"({"complete":)";
+  data.reserve(page.elementsText.size() + 128);
+  data += page.complete ? "true" : "false";
+  data += R"(,"elements":[)";
+  data += page.elementsText;
+  data += R"(],"epoch":)";
+  data += json(page.epoch).dump();
+  data += R"(,"reset":)";
+  data += page.reset ? "true" : "false";
+  data += R"(,"seq":)";
+  data += std::to_string(page.nextSeq);
+  data += '}';
+  return data;
 }
 
 Result<json> Room::boardUpdate(const std::string& peerId, const json& elements) {

@@ -30,12 +30,18 @@ std::string mediaType(std::string_view contentType) {
   return type;
 }
 
-json liveElements(const json& document) {
-  json elements = json::array();
-  for (const auto& element : document["elements"]) {
-    if (!element.value("isDeleted", false)) elements.push_back(element);
-  }
-  return elements;
+// {"elements":[...],"files":[...],"updatedAt":...}: the elements are the board's stored text,
+// the rest small enough to go through json.
+std::string boardBody(const std::string& liveElementsText, const json& files, const json& updatedAt) {
+  std::string body = R"({"elements":)";
+  body.reserve(liveElementsText.size() + 256);
+  body += liveElementsText;
+  body += R"(,"files":)";
+  body += files.dump(-1, ' ', false, json::error_handler_t::replace);
+  body += R"(,"updatedAt":)";
+  body += updatedAt.dump();
+  body += '}';
+  return body;
 }
 
 }  // namespace
@@ -155,7 +161,7 @@ boost::asio::awaitable<http::Response> BoardRoutes::getBoard(http::Request& requ
   if (!*member) {
     co_return http::errorResponse(ErrorCode::Forbidden, "only the host and those who attended can see this whiteboard");
   }
-  json body;
+  std::string body;
   meeting::Room* room = core_.registry_.find(code);
   if (room && room->meeting().id == meeting->id) {
     // Live: the room's scene is newer than the last save.
@@ -163,31 +169,26 @@ boost::asio::awaitable<http::Response> BoardRoutes::getBoard(http::Request& requ
     if (board.seq() == 0 && board.files().count() == 0) {
       co_return http::errorResponse(ErrorCode::NotFound, "this meeting has no whiteboard");
     }
-    body = {{"elements", liveElements(board.toJson())},
-            {"files", board.files().toJson()},
-            {"updatedAt", isoUtc(unixNow())}};
+    body = boardBody(board.liveElementsText(), board.files().toJson(), isoUtc(unixNow()));
   } else {
     auto saved = core_.store_.findBoard(meeting->id);
     auto files = core_.store_.listBoardFiles(meeting->id, false);
     if (!files) co_return http::errorResponse(files.error());
     if (!saved && saved.error().code != ErrorCode::NotFound) co_return http::errorResponse(saved.error());
     if (!saved && files->empty()) co_return http::errorResponse(ErrorCode::NotFound, "this meeting has no whiteboard");
-    json elements = json::array();
+    std::string elements = "[]";
     if (saved) {
       auto board = whiteboard::Board::fromJson(json::parse(saved->document, nullptr, false));
       if (!board) co_return http::errorResponse(ErrorCode::Internal, "the saved whiteboard is unreadable");
-      elements = liveElements(board->toJson());
+      elements = board->liveElementsText();
     }
     json listed = json::array();
     for (const auto& file : *files) {
       listed.push_back({{"id", file.fileId}, {"mimeType", file.mimeType}, {"size", file.size}});
     }
-    body = {{"elements", std::move(elements)},
-            {"files", std::move(listed)},
-            {"updatedAt", saved ? json(isoUtc(saved->updatedAt)) : json(nullptr)}};
+    body = boardBody(elements, listed, saved ? json(isoUtc(saved->updatedAt)) : json(nullptr));
   }
-  http::Response response = http::jsonResponse(bhttp::status::ok, body);
-  co_return response;
+  co_return http::encodedJsonResponse(bhttp::status::ok, std::move(body));
 }
 
 }  // namespace fluxmeet::signal

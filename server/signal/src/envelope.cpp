@@ -40,6 +40,14 @@ std::string okResponse(const nlohmann::json& id, const nlohmann::json& data) {
   return dump({{"id", id}, {"ok", true}, {"data", data}});
 }
 
+std::string encodedOkResponse(const nlohmann::json& id, std::string_view dataJson) {
+  const std::string quotedId = dump(id);
+  std::string text;
+  text.reserve(dataJson.size() + quotedId.size() + 24);
+  text.append(R"({"data":)").append(dataJson).append(R"(,"id":)").append(quotedId).append(R"(,"ok":true})");
+  return text;
+}
+
 std::string errorResponse(const nlohmann::json& id, std::string_view code, std::string_view message,
                           std::string_view field) {
   nlohmann::json error{{"code", code}, {"message", message}};

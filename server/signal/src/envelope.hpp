@@ -20,6 +20,8 @@ struct Request {
 Result<Request> parseRequest(std::string_view text, nlohmann::json& id);
 
 std::string okResponse(const nlohmann::json& id, const nlohmann::json& data);
+// The same, for data that is already JSON text (trusted: built by the server, not checked again).
+std::string encodedOkResponse(const nlohmann::json& id, std::string_view dataJson);
 std::string errorResponse(const nlohmann::json& id, std::string_view code, std::string_view message,
                           std::string_view field = {});
 std::string errorResponse(const nlohmann::json& id, const Error& error);

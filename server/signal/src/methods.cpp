@@ -217,10 +217,13 @@ const MethodSpec kMethods[] = {
     {"board.setReadOnly", &kBoardReadOnly, Needs::Room,
      [](MethodContext& c, const json& d) { return room(c).boardSetReadOnly(self(c), d["readOnly"].get<bool>()); }},
     {"board.sync", &kBoardSync, Needs::Room,
-     [](MethodContext& c, const json& d) {
+     [](MethodContext& c, const json& d) -> Result<json> {
        // Pages well below the message limit: the envelope and the commas between elements fit.
-       return room(c).boardSync(self(c), d.value("epoch", std::string()), d.value("sinceSeq", std::uint64_t{0}),
-                                c.core.options_.maxMessageBytes * 3 / 4);
+       auto page = room(c).boardSync(self(c), d.value("epoch", std::string()), d.value("sinceSeq", std::uint64_t{0}),
+                                     c.core.options_.maxMessageBytes * 3 / 4);
+       if (!page) return page.error();
+       c.encodedData = std::move(*page);
+       return json(nullptr);
      }},
     {"board.update", &kBoardUpdate, Needs::Room,
      [](MethodContext& c, const json& d) { return room(c).boardUpdate(self(c), d["elements"]); }},

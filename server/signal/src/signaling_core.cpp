@@ -82,7 +82,8 @@ void SignalingCore::onText(Connection& connection, std::string_view text) {
     spdlog::error("signaling {} failed: {}", request->method, error.what());
   }
   if (result) {
-    connection.send(okResponse(id, *result));
+    connection.send(context.encodedData.empty() ? okResponse(id, *result)
+                                                : encodedOkResponse(id, context.encodedData));
   } else {
     connection.send(errorResponse(id, result.error()));
     if (request->method == "hello" && !connection.session) {

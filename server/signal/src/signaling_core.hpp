@@ -28,6 +28,9 @@ struct MethodContext {
   PeerSession* session;  // null before hello
   meeting::Room* room;   // the session's room, or null
   std::vector<std::string> after;
+  // Set by a handler whose answer is already JSON text (board.sync's page of stored elements):
+  // sent as the response's data instead of the json the handler returns.
+  std::string encodedData;
 };
 
 class SignalingCore : public ConnectionListener {

@@ -18,10 +18,9 @@ std::string elementsField(std::size_t index) { return "elements[" + std::to_stri
 
 }  // namespace
 
-nlohmann::json Applied::accepted() const {
-  if (acceptedText.empty()) return nlohmann::json::array();
-  return nlohmann::json::parse("[" + acceptedText + "]");
-}
+nlohmann::json Applied::accepted() const { return nlohmann::json::parse("[" + acceptedText + "]"); }
+
+nlohmann::json SnapshotPage::elements() const { return nlohmann::json::parse("[" + elementsText + "]"); }
 
 Board::Board(BoardLimits limits, std::string epoch)
     : limits_(limits), epoch_(epoch.empty() ? randomToken(kEpochBytes) : std::move(epoch)), files_(limits.files) {}
@@ -61,14 +60,14 @@ Result<Applied> Board::apply(std::string_view peerId, const nlohmann::json& elem
       winners.push_back(i);
       if (current != elements_.end() && !current->second.element.deleted) {
         --live;
-        liveBytes -= current->second.element.bytes;
+        liveBytes -= current->second.element.bytes();
       }
       if (!candidate.deleted) {
         ++live;
-        liveBytes += candidate.bytes;
+        liveBytes += candidate.bytes();
       }
     } else if (supersedes(current->second.element, candidate) && current->second.writer != peerId) {
-      applied.superseded.push_back(current->second.element.body);
+      applied.superseded.push_back(nlohmann::json::parse(current->second.element.text));
     }
   }
   // Refuse only what grows past a limit, so deleting and shrinking work on a full board.
@@ -95,14 +94,13 @@ Result<Applied> Board::apply(std::string_view peerId, const nlohmann::json& elem
 
 void Board::store(Element element, std::string_view writer) {
   forget(element.id);
-  element.text = std::string();  // the body is kept; its text was for the relay
   const std::uint64_t seq = ++seq_;
   if (element.deleted) {
     tombstones_.insert(seq);
-    tombstoneBytes_ += element.bytes;
+    tombstoneBytes_ += element.bytes();
   } else {
     ++liveCount_;
-    liveBytes_ += element.bytes;
+    liveBytes_ += element.bytes();
   }
   bySeq_.emplace(seq, element.id);
   std::string id = element.id;
@@ -115,10 +113,10 @@ void Board::forget(const std::string& id) {
   const Stored& stored = it->second;
   if (stored.element.deleted) {
     tombstones_.erase(stored.seq);
-    tombstoneBytes_ -= stored.element.bytes;
+    tombstoneBytes_ -= stored.element.bytes();
   } else {
     --liveCount_;
-    liveBytes_ -= stored.element.bytes;
+    liveBytes_ -= stored.element.bytes();
   }
   bySeq_.erase(stored.seq);
   elements_.erase(it);
@@ -156,13 +154,14 @@ SnapshotPage Board::snapshot(const SnapshotRequest& request) const {
   for (auto it = bySeq_.upper_bound(since); it != bySeq_.end(); ++it) {
     const Element& element = elements_.at(it->second).element;
     if (page.reset && element.deleted) continue;
-    if (!page.elements.empty() && (bytes >= request.maxBytes || element.bytes > request.maxBytes - bytes)) {
+    if (page.count > 0 && (bytes >= request.maxBytes || element.bytes() > request.maxBytes - bytes)) {
       page.complete = false;
       page.nextSeq = std::prev(it)->first;  // everything up to here was sent or is a skipped tombstone
       break;
     }
-    bytes += element.bytes;
-    page.elements.push_back(element.body);
+    bytes += element.bytes();
+    if (page.count++ > 0) page.elementsText += ',';
+    page.elementsText += element.text;
   }
   return page;
 }

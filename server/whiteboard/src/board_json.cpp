@@ -20,10 +20,36 @@ Error corrupt(std::string message, std::string field) {
 
 }  // namespace
 
-nlohmann::json Board::toJson() const {
-  nlohmann::json elements = nlohmann::json::array();
-  for (const auto& [seq, id] : bySeq_) elements.push_back(elements_.at(id).element.body);
-  return {{"format", kFormat}, {"version", kFormatVersion}, {"elements", std::move(elements)}};
+std::string Board::toText() const {
+  // The keys in the order nlohmann::json's dump() gives them, so that a document read and
+  // written again is the same text.
+  std::string text = R"({"elements":[)";
+  text.reserve(text.size() + liveBytes_ + tombstoneBytes_ + bySeq_.size() + 64);
+  bool first = true;
+  for (const auto& [seq, id] : bySeq_) {
+    if (!first) text += ',';
+    first = false;
+    text += elements_.at(id).element.text;
+  }
+  text += R"(],"format":")";
+  text += kFormat;
+  text += R"(","version":)";
+  text += std::to_string(kFormatVersion);
+  text += '}';
+  return text;
+}
+
+std::string Board::liveElementsText() const {
+  std::string text = "[";
+  text.reserve(liveBytes_ + liveCount_ + 2);
+  for (const auto& [seq, id] : bySeq_) {
+    const Element& element = elements_.at(id).element;
+    if (element.deleted) continue;
+    if (text.size() > 1) text += ',';
+    text += element.text;
+  }
+  text += ']';
+  return text;
 }
 
 Result<Board> Board::fromJson(const nlohmann::json& document, BoardLimits limits, std::string epoch) {

@@ -304,11 +304,9 @@ Result<Element> parseElement(const json& value, const ElementLimits& limits, std
   if (auto checked = checkKnownFields(value, path, limits); !checked) return std::move(checked).takeError();
 
   element.text = jsonText(value);
-  element.bytes = element.text.size();
-  if (element.bytes > limits.maxBytes) {
+  if (element.bytes() > limits.maxBytes) {
     return tooLarge("element is larger than " + std::to_string(limits.maxBytes) + " bytes", path);
   }
-  element.body = value;
   return element;
 }
 
@@ -317,9 +315,8 @@ bool supersedes(const Element& candidate, const Element& current) {
   if (candidate.deleted != current.deleted) return candidate.deleted;
   if (candidate.versionNonce != current.versionNonce) return candidate.versionNonce < current.versionNonce;
   // Same version, same nonce: a collision or a forged copy. Any fixed order will do, as long
-  // as every peer uses it. Compared as text, not with json's operator== (which holds 1 == 1.0
-  // and so is not a total order on what peers store); identical text keeps the current one.
-  return jsonText(candidate.body) < jsonText(current.body);
+  // as every peer uses it; identical text keeps the current one.
+  return candidate.text < current.text;
 }
 
 }  // namespace fluxmeet::whiteboard

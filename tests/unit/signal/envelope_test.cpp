@@ -65,5 +65,12 @@ TEST(Envelope, NotificationFromEncodedDataIsTheSameMessage) {
             nlohmann::json::parse(notification("board.elements", data)));
 }
 
+TEST(Envelope, ResponseFromEncodedDataIsTheSameMessage) {
+  const nlohmann::json data{{"epoch", "e\"1"}, {"elements", {{{"id", "a"}}}}, {"seq", 3}};
+  const std::string encoded = encodedOkResponse(42, data.dump());
+  EXPECT_EQ(encoded, okResponse(42, data)) << "the same text, keys in the same order";
+  EXPECT_EQ(nlohmann::json::parse(encodedOkResponse(nullptr, "{}"))["id"], nullptr);
+}
+
 }  // namespace
 }  // namespace fluxmeet::signal

@@ -41,14 +41,14 @@ void reconcile(Scene& scene, const json& elements) {
 std::map<std::string, std::string> texts(const Scene& scene, bool liveOnly = false) {
   std::map<std::string, std::string> result;
   for (const auto& [id, element] : scene) {
-    if (!liveOnly || !element.deleted) result[id] = element.body.dump();
+    if (!liveOnly || !element.deleted) result[id] = element.text;
   }
   return result;
 }
 
 Scene serverScene(const Board& board) {
   Scene scene;
-  reconcile(scene, board.toJson()["elements"]);
+  reconcile(scene, json::parse(board.toText())["elements"]);
   return scene;
 }
 
@@ -121,7 +121,7 @@ class Simulation {
     Peer peer{"late" + std::to_string(peers_.size())};
     SnapshotRequest request{.maxBytes = 2000};
     for (SnapshotPage page = board_.snapshot(request);; page = board_.snapshot(request)) {
-      reconcile(peer.scene, page.elements);
+      reconcile(peer.scene, page.elements());
       if (page.complete) break;
       request = {.epoch = page.epoch, .sinceSeq = page.nextSeq, .maxBytes = 2000, .nextPage = true};
     }
@@ -170,7 +170,7 @@ class Simulation {
       // whatever it has is the server's.
       EXPECT_EQ(texts(peers_[i].scene, true), texts(server, true)) << "seed " << seed << ", " << peers_[i].name;
       for (const auto& [id, element] : peers_[i].scene) {
-        EXPECT_EQ(element.body.dump(), server.at(id).body.dump()) << "seed " << seed << ", " << id;
+        EXPECT_EQ(element.text, server.at(id).text) << "seed " << seed << ", " << id;
       }
     }
   }

@@ -188,11 +188,11 @@ TEST(Board, OldestTombstonesAreCompactedBeyondTheLimit) {
   // A peer that saw up to seq 4 may have missed a's deletion: it must reset.
   auto page = board.snapshot({.epoch = board.epoch(), .sinceSeq = 4});
   EXPECT_TRUE(page.reset);
-  EXPECT_EQ(ids(page.elements), std::set<std::string>{"d"});
+  EXPECT_EQ(ids(page.elements()), std::set<std::string>{"d"});
   // One that saw up to seq 5 gets a delta with the kept tombstones.
   auto delta = board.snapshot({.epoch = board.epoch(), .sinceSeq = 5});
   EXPECT_FALSE(delta.reset);
-  EXPECT_EQ(ids(delta.elements), (std::set<std::string>{"b", "c"}));
+  EXPECT_EQ(ids(delta.elements()), (std::set<std::string>{"b", "c"}));
 }
 
 TEST(Board, LateJoinersGetTheLiveSceneAndReconnectsTheDelta) {
@@ -206,14 +206,14 @@ TEST(Board, LateJoinersGetTheLiveSceneAndReconnectsTheDelta) {
   EXPECT_TRUE(fresh.complete);
   EXPECT_EQ(fresh.epoch, "epoch-1");
   EXPECT_EQ(fresh.nextSeq, 5u);
-  EXPECT_EQ(fresh.elements, update({rectangle("a"), rectangle("c", 2, 1)}));  // by seq, no tombstones
+  EXPECT_EQ(fresh.elements(), update({rectangle("a"), rectangle("c", 2, 1)}));  // by seq, no tombstones
 
   const SnapshotPage delta = board.snapshot({.epoch = "epoch-1", .sinceSeq = 3});
   EXPECT_FALSE(delta.reset);
-  EXPECT_EQ(delta.elements, update({rectangle("b", 2, 1, true), rectangle("c", 2, 1)}));
+  EXPECT_EQ(delta.elements(), update({rectangle("b", 2, 1, true), rectangle("c", 2, 1)}));
   const SnapshotPage upToDate = board.snapshot({.epoch = "epoch-1", .sinceSeq = 5});
   EXPECT_FALSE(upToDate.reset);
-  EXPECT_TRUE(upToDate.elements.empty());
+  EXPECT_TRUE(upToDate.elements().empty());
   EXPECT_EQ(upToDate.nextSeq, 5u);
   // Another epoch (the server restarted from a save) or a cursor from the future: start over.
   EXPECT_TRUE(board.snapshot({.epoch = "epoch-0", .sinceSeq = 3}).reset);
@@ -241,8 +241,8 @@ TEST(Board, SnapshotsComeInPagesThatCoverTheScene) {
     const SnapshotPage page = board.snapshot(request);
     EXPECT_EQ(page.reset, firstPage);  // a fresh join resets; the next pages continue it
     firstPage = false;
-    ASSERT_LE(page.elements.size(), 3u);
-    for (const json& element : page.elements) {
+    ASSERT_LE(page.elements().size(), 3u);
+    for (const json& element : page.elements()) {
       if (!element["isDeleted"].get<bool>()) received.insert(element["id"].get<std::string>());
     }
     ++pages;
@@ -258,7 +258,7 @@ TEST(Board, SnapshotsComeInPagesThatCoverTheScene) {
   EXPECT_GE(pages, 12);
   // A page always makes progress, even when one element is larger than the page.
   const SnapshotPage tiny = board.snapshot({.maxBytes = 1});
-  EXPECT_EQ(tiny.elements.size(), 1u);
+  EXPECT_EQ(tiny.elements().size(), 1u);
   EXPECT_FALSE(tiny.complete);
 }
 

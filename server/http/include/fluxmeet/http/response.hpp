@@ -15,6 +15,8 @@ using Response = bhttp::response<bhttp::string_body>;
 bhttp::status errorStatus(ErrorCode code);
 
 Response jsonResponse(bhttp::status status, const nlohmann::json& body);
+// The same for a body that is already JSON text (built by the server from stored JSON).
+Response encodedJsonResponse(bhttp::status status, std::string body);
 Response errorResponse(const Error& error);
 Response errorResponse(ErrorCode code, std::string message, std::string field = {});
 Response noContent();

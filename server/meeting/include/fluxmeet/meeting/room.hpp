@@ -155,8 +155,10 @@ class Room {
   Result<nlohmann::json> boardSetOpen(const std::string& peerId, bool open);
   Result<nlohmann::json> boardSetReadOnly(const std::string& peerId, bool readOnly);
   // A page of the scene (`maxBytes` of elements): a delta after sinceSeq of `epoch`, or a reset.
-  Result<nlohmann::json> boardSync(const std::string& peerId, const std::string& epoch, std::uint64_t sinceSeq,
-                                   std::size_t maxBytes);
+  // The answer's data as JSON text ({complete, elements, epoch, reset, seq}), assembled from
+  // the board's stored element text.
+  Result<std::string> boardSync(const std::string& peerId, const std::string& epoch, std::uint64_t sinceSeq,
+                                std::size_t maxBytes);
   Result<nlohmann::json> boardUpdate(const std::string& peerId, const nlohmann::json& elements);
   // Pointer ({x, y, pointer?, selected?}) and presenter viewport ({scrollX, scrollY, zoom}):
   // relayed to the others at most 20 times a second per peer; the last one always goes out.

@@ -12,7 +12,7 @@
 //                          broadcast {seq, elements: accepted} to everyone else (never back to
 //                          the sender: its own update is not a conflict).
 //   join / reconnect              -> snapshot({epoch, sinceSeq, maxBytes}), page by page.
-//   save (debounced, meeting end) -> toJson() when seq() moved; restore with fromJson().
+//   save (debounced, meeting end) -> toText() when seq() moved; restore with fromJson().
 //   images                        -> files() (board_files.hpp).
 // The scene's element order is not the server's business: Excalidraw orders elements by their
 // fractional `index` field, which travels inside each element.
@@ -43,7 +43,7 @@ struct BoardLimits {
   // reset snapshot (SnapshotPage::reset) instead of a delta.
   std::size_t maxTombstones = 5000;
   // Serialized JSON of all live elements; tombstones are compacted to stay within it too.
-  // 8 MiB of JSON is ~5,000 typical shapes plus long strokes, and ~40 MiB as nlohmann::json.
+  // 8 MiB of JSON is ~5,000 typical shapes plus long strokes; the board keeps it in ~10 MiB.
   std::size_t maxSceneBytes = 8 * 1024 * 1024;
 };
 
@@ -57,7 +57,7 @@ struct Applied {
   nlohmann::json accepted() const;
   // For elements of the update that lost, the board's current state, unless the sender itself
   // wrote it: send these back to the sender only, so it converges even if its local rule
-  // differs. Elements identical to the board's are in neither list.
+  // differs. Elements identical to the board's are in neither list. (Parsed: losing is rare.)
   nlohmann::json superseded = nlohmann::json::array();
 };
 
@@ -78,7 +78,11 @@ struct SnapshotPage {
   // The peer must drop its local scene and take this one (it had none, it is from another
   // epoch, or deletions it missed were compacted away). A reset carries no tombstones.
   bool reset = false;
-  nlohmann::json elements = nlohmann::json::array();
+  // The page's elements as JSON text, comma-separated without the array's brackets (as
+  // Applied::acceptedText): the reply is assembled from the stored text without parsing it.
+  std::string elementsText;
+  std::size_t count = 0;  // elements in elementsText
+  nlohmann::json elements() const;  // parsed, for callers that inspect them
   // Ask for the next page with sinceSeq = nextSeq; once complete it is the board's seq().
   std::uint64_t nextSeq = 0;
   bool complete = true;
@@ -103,8 +107,12 @@ class Board {
   SnapshotPage snapshot(const SnapshotRequest& request = {}) const;
 
   // Persistence document: {"format":"fluxmeet.whiteboard","version":1,"elements":[...]} with
-  // tombstones, in seq order. Files are not in it (files().toJson() lists them).
-  nlohmann::json toJson() const;
+  // tombstones, in seq order, as compact JSON text. Files are not in it (files().toJson()
+  // lists them). Joins stored text: a few milliseconds at the scene limit, not a re-serialisation.
+  std::string toText() const;
+  // The live elements (no tombstones) in seq order, as a JSON array's text: a board's view
+  // after the meeting (history, exports).
+  std::string liveElementsText() const;
   // Restores a saved document with a new epoch (sequence numbers restart, so peers' cursors
   // from before must not be trusted). A corrupt document is an error, never a partial board.
   static Result<Board> fromJson(const nlohmann::json& document, BoardLimits limits = {}, std::string epoch = {});

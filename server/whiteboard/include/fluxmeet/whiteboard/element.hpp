@@ -56,11 +56,13 @@ struct Element {
   std::int64_t version = 0;       // >= 1
   std::int64_t versionNonce = 0;  // any safe integer
   bool deleted = false;           // isDeleted: a tombstone is still an element
-  nlohmann::json body;            // the client's object, unchanged
-  std::size_t bytes = 0;          // body's serialized size (memory and limit accounting)
-  // body as compact JSON text, from validation until the board stores the element (which drops
-  // it): the relay sends exactly this, so an accepted element is serialised once.
+  // The client's object, unchanged, as compact JSON text (keys sorted): what the relay sends,
+  // snapshots and saves concatenate, and the board keeps. Text rather than a parsed tree: an
+  // element is serialised once, replacing it frees one string, and a full board (8 MiB of
+  // JSON) takes ~10 MiB of memory instead of ~68 as nlohmann::json (measured, 5,000 strokes).
   std::string text;
+  // Memory and limit accounting: the serialized size.
+  std::size_t bytes() const { return text.size(); }
 };
 
 // Validates one element object. `field` prefixes error field paths ("elements[3]" gives
@@ -75,7 +77,8 @@ Result<Element> parseElement(const nlohmann::json& json, const ElementLimits& li
 //   2. at the same version, a deletion wins over an edit, so a concurrent edit never brings a
 //      deleted element back ("deletions stick"); a later version may (that is undo);
 //   3. then the lower versionNonce wins, as in Excalidraw's own reconcileElements;
-//   4. then (only for a nonce collision or a forged copy) the smaller serialized JSON wins.
+//   4. then (only for a nonce collision or a forged copy) the smaller serialized JSON wins
+//      (compared as text: json's operator== holds 1 == 1.0, so it is no total order).
 // Identical states do not supersede each other, so a re-sent element is a no-op.
 bool supersedes(const Element& candidate, const Element& current);
 
