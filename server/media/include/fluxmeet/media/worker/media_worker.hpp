@@ -106,6 +106,8 @@ class MediaWorker final : private transport::TransportRegistry, private IceTcpSe
   router::Router* findRouter(const std::string& routerId);
   void closeRouter(const std::string& routerId);
   MediaWorkerStats stats() const;
+  // How often the worker's timers run now: 20 ms while it has a transport, else once a second.
+  std::chrono::milliseconds tickInterval() const;
   // Any thread: the counters as of the last second (published by the worker, lock-free), for
   // /metrics.
   struct PublishedStats {
@@ -143,6 +145,7 @@ class MediaWorker final : private transport::TransportRegistry, private IceTcpSe
   std::unique_ptr<WorkerSink> sink_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> readable_;
   boost::asio::steady_timer tick_{io_};
+  bool idleTick_ = false;  // the tick runs at kIdleTick: there is no transport
   std::thread thread_;
   uint16_t port_ = 0;
 
