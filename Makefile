@@ -37,7 +37,7 @@ fuzz: setup
 
 bench: build web
 	@cmake -S . -B build/release -DFLUXMEET_BENCH=ON >/dev/null
-	@cmake --build build/release -j$(JOBS) --target bench_sfu bench_record bench_compose
+	@cmake --build build/release -j$(JOBS) --target bench_sfu bench_record bench_compose bench_board_save
 	@bash scripts/bench.sh
 
 dev-cert:
