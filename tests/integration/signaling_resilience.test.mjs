@@ -141,7 +141,7 @@ describe('signaling resilience', () => {
 
     // Oversize message: the server closes with 1009 (message too big).
     const big = await connectAs(server, alice.accessToken);
-    big.socket.send(JSON.stringify({ id: 1, method: 'chat.send', data: { text: 'x'.repeat(70 * 1024) } }));
+    big.socket.send(JSON.stringify({ id: 1, method: 'chat.send', data: { text: 'x'.repeat(200 * 1024) } }));
     assert.equal((await big.closed).code, 1009);
 
     // Binary frame: an error, then close 1003.

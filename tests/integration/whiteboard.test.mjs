@@ -243,13 +243,13 @@ describe('whiteboard', () => {
       const elements = Array.from({ length: 40 }, () => {
         const id = uid('big');
         ids.push(id);
-        return rectangle(id, 1, { customData: { note: 'x'.repeat(600) } });
+        return rectangle(id, 1, { customData: { note: 'x'.repeat(1900) } });
       });
       await host.call('board.update', { elements });
     }
     const synced = await syncAll(guest);
     assert.ok(synced.pages.length >= 4, `${synced.pages.length} pages`);
-    for (const page of synced.pages) assert.ok(JSON.stringify(page).length < 64 * 1024);
+    for (const page of synced.pages) assert.ok(JSON.stringify(page).length < 192 * 1024);
     const got = new Set(synced.elements.map((e) => e.id));
     assert.ok(ids.every((id) => got.has(id)));
     assert.equal(got.size, synced.elements.length, 'no element twice');
@@ -266,6 +266,21 @@ describe('whiteboard', () => {
     );
     const other = await guest.call('board.sync', { epoch: 'not-this-one', sinceSeq: synced.seq });
     assert.equal(other.reset, true);
+  });
+
+  it('a long freehand stroke (over the old 64 KiB message limit) is kept and relayed', async () => {
+    const { host, guest } = await meeting();
+    const id = uid('stroke');
+    const round = (value) => Math.round(value * 1000) / 1000;
+    const points = Array.from({ length: 4000 }, (_, i) => [round(i * 0.7071 + 1000), round(Math.sin(i / 50) * 80.6543)]);
+    const stroke = rectangle(id, 1, { type: 'freedraw', points, pressures: [], simulatePressure: true });
+    const bytes = JSON.stringify(stroke).length;
+    assert.ok(bytes > 64 * 1024 && bytes < 128 * 1024, `${bytes} bytes`);
+    await host.call('board.update', { elements: [stroke] });
+    const relayed = await guest.waitFor('board.elements', (d) => d.elements.some((e) => e.id === id));
+    assert.equal(relayed.elements.find((e) => e.id === id).points.length, 4000);
+    const synced = await syncAll(guest);
+    assert.deepEqual(synced.elements.find((e) => e.id === id).points, points);
   });
 
   it('invalid updates are refused whole and change nothing', async () => {

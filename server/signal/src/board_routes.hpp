@@ -1,6 +1,6 @@
 #pragma once
 // BoardRoutes: the whiteboard's REST side (docs/api.md "Whiteboard"). Images do not fit the
-// 64 KiB signaling messages, so they travel over HTTP; these routes live in the signaling module
+// 192 KiB signaling messages, so they travel over HTTP; these routes live in the signaling module
 // because who may upload is decided by who is in the live meeting right now.
 //   PUT /api/v1/meetings/{code}/board/files/{fileId}  raw image body -> 201 {fileId, mimeType, size}
 //       a user or guest currently joined to the meeting (not while read-only, unless host/co-host)

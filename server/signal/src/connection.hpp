@@ -42,10 +42,11 @@ class ConnectionListener {
   virtual void onClosed(Connection& connection) = 0;
 };
 
+// Copied from SignalingOptions (fluxmeet/signal/signaling_server.hpp), where the defaults are.
 struct ConnectionLimits {
-  std::size_t maxMessageBytes = 64 * 1024;
-  std::size_t queueMessages = 1024;
-  std::size_t queueBytes = 4 * 1024 * 1024;
+  std::size_t maxMessageBytes = 0;
+  std::size_t queueMessages = 0;
+  std::size_t queueBytes = 0;
 };
 
 }  // namespace fluxmeet::signal

@@ -4,12 +4,16 @@
 #include <string_view>
 
 #include "fluxmeet/http/json_schema.hpp"
+#include "fluxmeet/whiteboard/element.hpp"
 #include "request_limits.hpp"
 #include "signaling_core.hpp"
 
 namespace fluxmeet::signal {
 
 namespace {
+
+// Whatever element the board would keep, a client can send (docs/protocol.md: the message limit).
+static_assert(kDefaultMaxMessageBytes >= whiteboard::ElementLimits{}.maxBytes + 4096);
 
 using http::FieldRule;
 using http::JsonType;

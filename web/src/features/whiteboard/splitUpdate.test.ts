@@ -15,7 +15,7 @@ describe('splitUpdate', () => {
   });
 
   it('sets apart an element that alone is too large', () => {
-    const huge = element('huge', 1, { points: Array.from({ length: 8000 }, (_, i) => [i, i]) });
+    const huge = element('huge', 1, { points: Array.from({ length: 20000 }, (_, i) => [i, i]) });
     const { batches, tooLarge } = splitUpdate([element('a'), huge, element('b')]);
     expect(tooLarge.map((e) => e.id)).toEqual(['huge']);
     expect(batches).toEqual([[element('a'), element('b')]]);

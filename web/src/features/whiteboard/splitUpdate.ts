@@ -1,10 +1,11 @@
 /**
- * Splits an update into messages that stay under the server's frame limit (60 KiB for a whole
- * signaling message): the elements are measured as the UTF-8 JSON they travel as.
+ * Splits an update into messages that stay under the server's limit for a whole signaling message
+ * (192 KiB, docs/protocol.md; a little less here): the elements are measured as the UTF-8 JSON they
+ * travel as. The server accepts elements of up to 128 KiB, so any element it would keep fits.
  */
 import type { BoardElement } from './boardTypes';
 
-export const MAX_MESSAGE_BYTES = 60 * 1024;
+export const MAX_MESSAGE_BYTES = 188 * 1024;
 // {"id":123456789,"method":"board.update","data":{"elements":[ ... ]}} and some slack.
 const ENVELOPE_BYTES = 128;
 

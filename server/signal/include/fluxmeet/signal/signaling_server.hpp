@@ -20,10 +20,14 @@
 
 namespace fluxmeet::signal {
 
+// A board.update of the largest element the whiteboard accepts (128 KiB: a long freehand stroke,
+// whiteboard::ElementLimits::maxBytes) must fit, with its envelope (methods.cpp checks).
+inline constexpr std::size_t kDefaultMaxMessageBytes = 192 * 1024;
+
 struct SignalingOptions {
   std::chrono::milliseconds reconnectGrace{30000};  // a dropped peer stays in its meeting this long
   std::chrono::milliseconds roomCloseGrace{10000};  // an emptied meeting keeps its Router this long
-  std::size_t maxMessageBytes = 64 * 1024;
+  std::size_t maxMessageBytes = kDefaultMaxMessageBytes;
   std::size_t queueMessages = 1024;  // per connection; full -> close 1008
   std::size_t queueBytes = 4 * 1024 * 1024;
   std::size_t missedNotifications = 256;  // buffered while reconnecting; more -> fresh snapshot
