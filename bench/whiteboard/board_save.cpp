@@ -71,13 +71,13 @@ int main(int argc, char** argv) {
   const double saveMs = bestMs(repetitions, [&] { documentBytes = board.toText().size(); });
   std::size_t pages = 0;
   const double joinMs = bestMs(repetitions, [&] {
-    // Pages as board.sync makes them: 3/4 of the default 64 KiB signaling message limit.
-    SnapshotRequest request{.maxBytes = 48 * 1024};
+    // Pages as board.sync makes them: 3/4 of the default 192 KiB signaling message limit.
+    SnapshotRequest request{.maxBytes = 144 * 1024};
     pages = 0;
     for (auto page = board.snapshot(request);; page = board.snapshot(request)) {
       ++pages;
       if (page.complete) break;
-      request = {.epoch = page.epoch, .sinceSeq = page.nextSeq, .maxBytes = 48 * 1024, .nextPage = true};
+      request = {.epoch = page.epoch, .sinceSeq = page.nextSeq, .maxBytes = 144 * 1024, .nextPage = true};
     }
   });
   std::printf("| elements | JSON | board memory (RSS growth) | save document | all snapshot pages |\n");
