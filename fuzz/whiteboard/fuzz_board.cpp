@@ -89,9 +89,8 @@ void checkPersistenceAndSnapshots(const Board& board) {
   for (int pages = 0;; ++pages) {
     FUZZ_CHECK(pages <= 1000);
     const auto page = board.snapshot(request);
-    FUZZ_CHECK(page.count > 0 || page.complete);
     const json elements = page.elements();
-    FUZZ_CHECK(elements.size() == page.count);
+    FUZZ_CHECK(!elements.empty() || page.complete);
     for (const json& element : elements) live += element.at("isDeleted").get<bool>() ? 0 : 1;
     if (page.complete) break;
     request = {.epoch = page.epoch, .sinceSeq = page.nextSeq, .maxBytes = 700, .nextPage = true};

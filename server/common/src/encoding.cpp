@@ -160,4 +160,21 @@ bool isValidUtf8(std::string_view text) {
   return true;
 }
 
+std::string jsonObjectText(std::initializer_list<std::pair<std::string_view, std::string_view>> members) {
+  std::size_t size = 2;
+  for (const auto& [key, value] : members) size += key.size() + value.size() + 4;
+  std::string text;
+  text.reserve(size);
+  text += '{';
+  for (const auto& [key, value] : members) {
+    if (text.size() > 1) text += ',';
+    text += '"';
+    text += key;
+    text += "\":";
+    text += value;
+  }
+  text += '}';
+  return text;
+}
+
 }  // namespace fluxmeet

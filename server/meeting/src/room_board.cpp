@@ -60,8 +60,8 @@ std::optional<RoomBoard::Clock::time_point> RoomBoard::saveDue() const {
 
 Result<void> RoomBoard::save() {
   if (!dirtySince_) return {};
-  // Joined from the elements' stored text on the control thread (at the scene limit, 8 MiB, a
-  // few milliseconds), at most once per kSaveQuiet.
+  // Joined from the elements' stored text on the control thread (at the scene limit, 8 MiB,
+  // ~27 ms, docs/benchmarks.md), at most once per kSaveQuiet.
   const std::string document = board_.toText();
   if (auto saved = store_.saveBoard(meetingId_, document, unixNow()); !saved) {
     spdlog::error("whiteboard of meeting {} not saved: {}", meetingId_, saved.error().message);

@@ -2,6 +2,7 @@
 // what the others are told. The scene rules live in server/whiteboard; the state in RoomBoard.
 #include <algorithm>
 
+#include "fluxmeet/common/encoding.hpp"
 #include "fluxmeet/meeting/permissions.hpp"
 #include "fluxmeet/meeting/room.hpp"
 #include "fluxmeet/whiteboard/element.hpp"
@@ -94,20 +95,11 @@ Result<std::string> Room::boardSync(const std::string& peerId, const std::string
   auto peer = joinedPeer(peerId);
   if (!peer) return peer.error();
   whiteboard::SnapshotPage page = board_->page(peerId, epoch, sinceSeq, maxBytes);
-  // The fields around the elements go through json, so the epoch is quoted as json quotes it.
-  std::string data = R"({"complete":)";
-  data.reserve(page.elementsText.size() + 128);
-  data += page.complete ? "true" : "false";
-  data += R"(,"elements":[)";
-  data += page.elementsText;
-  data += R"(],"epoch":)";
-  data += json(page.epoch).dump();
-  data += R"(,"reset":)";
-  data += page.reset ? "true" : "false";
-  data += R"(,"seq":)";
-  data += std::to_string(page.nextSeq);
-  data += '}';
-  return data;
+  return jsonObjectText({{"complete", json(page.complete).dump()},
+                         {"elements", "[" + page.elementsText + "]"},
+                         {"epoch", json(page.epoch).dump()},
+                         {"reset", json(page.reset).dump()},
+                         {"seq", std::to_string(page.nextSeq)}});
 }
 
 Result<json> Room::boardUpdate(const std::string& peerId, const json& elements) {

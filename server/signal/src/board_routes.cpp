@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "fluxmeet/common/clock.hpp"
+#include "fluxmeet/common/encoding.hpp"
 #include "fluxmeet/http/response.hpp"
 #include "fluxmeet/meeting/meeting_code.hpp"
 #include "fluxmeet/whiteboard/board.hpp"
@@ -33,15 +34,9 @@ std::string mediaType(std::string_view contentType) {
 // {"elements":[...],"files":[...],"updatedAt":...}: the elements are the board's stored text,
 // the rest small enough to go through json.
 std::string boardBody(const std::string& liveElementsText, const json& files, const json& updatedAt) {
-  std::string body = R"({"elements":)";
-  body.reserve(liveElementsText.size() + 256);
-  body += liveElementsText;
-  body += R"(,"files":)";
-  body += files.dump(-1, ' ', false, json::error_handler_t::replace);
-  body += R"(,"updatedAt":)";
-  body += updatedAt.dump();
-  body += '}';
-  return body;
+  return jsonObjectText({{"elements", liveElementsText},
+                         {"files", files.dump(-1, ' ', false, json::error_handler_t::replace)},
+                         {"updatedAt", updatedAt.dump()}});
 }
 
 }  // namespace

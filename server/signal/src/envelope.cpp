@@ -1,5 +1,6 @@
 #include "envelope.hpp"
 
+#include "fluxmeet/common/encoding.hpp"
 #include "fluxmeet/http/json_schema.hpp"
 
 namespace fluxmeet::signal {
@@ -41,11 +42,7 @@ std::string okResponse(const nlohmann::json& id, const nlohmann::json& data) {
 }
 
 std::string encodedOkResponse(const nlohmann::json& id, std::string_view dataJson) {
-  const std::string quotedId = dump(id);
-  std::string text;
-  text.reserve(dataJson.size() + quotedId.size() + 24);
-  text.append(R"({"data":)").append(dataJson).append(R"(,"id":)").append(quotedId).append(R"(,"ok":true})");
-  return text;
+  return jsonObjectText({{"data", dataJson}, {"id", dump(id)}, {"ok", "true"}});
 }
 
 std::string errorResponse(const nlohmann::json& id, std::string_view code, std::string_view message,
@@ -64,11 +61,7 @@ std::string notification(std::string_view method, const nlohmann::json& data) {
 }
 
 std::string encodedNotification(std::string_view method, std::string_view dataJson) {
-  std::string quotedMethod = dump(nlohmann::json(method));
-  std::string text;
-  text.reserve(dataJson.size() + quotedMethod.size() + 20);
-  text.append(R"({"method":)").append(quotedMethod).append(R"(,"data":)").append(dataJson).append("}");
-  return text;
+  return jsonObjectText({{"data", dataJson}, {"method", dump(nlohmann::json(method))}});
 }
 
 }  // namespace fluxmeet::signal

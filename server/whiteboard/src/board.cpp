@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fluxmeet/common/encoding.hpp"
+#include "json_text.hpp"
 
 namespace fluxmeet::whiteboard {
 
@@ -83,8 +84,7 @@ Result<Applied> Board::apply(std::string_view peerId, const nlohmann::json& elem
   }
 
   for (std::size_t index : winners) {
-    if (!applied.acceptedText.empty()) applied.acceptedText += ',';
-    applied.acceptedText += candidates[index].text;
+    appendToList(applied.acceptedText, candidates[index].text);
     store(std::move(candidates[index]), peerId);
   }
   compact();
@@ -154,14 +154,13 @@ SnapshotPage Board::snapshot(const SnapshotRequest& request) const {
   for (auto it = bySeq_.upper_bound(since); it != bySeq_.end(); ++it) {
     const Element& element = elements_.at(it->second).element;
     if (page.reset && element.deleted) continue;
-    if (page.count > 0 && (bytes >= request.maxBytes || element.bytes() > request.maxBytes - bytes)) {
+    if (!page.elementsText.empty() && (bytes >= request.maxBytes || element.bytes() > request.maxBytes - bytes)) {
       page.complete = false;
       page.nextSeq = std::prev(it)->first;  // everything up to here was sent or is a skipped tombstone
       break;
     }
     bytes += element.bytes();
-    if (page.count++ > 0) page.elementsText += ',';
-    page.elementsText += element.text;
+    appendToList(page.elementsText, element.text);
   }
   return page;
 }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "fluxmeet/whiteboard/board.hpp"
+#include "json_text.hpp"
 
 namespace fluxmeet::whiteboard {
 
@@ -20,35 +21,32 @@ Error corrupt(std::string message, std::string field) {
 
 }  // namespace
 
-std::string Board::toText() const {
-  // The keys in the order nlohmann::json's dump() gives them, so that a document read and
-  // written again is the same text.
-  std::string text = R"({"elements":[)";
-  text.reserve(text.size() + liveBytes_ + tombstoneBytes_ + bySeq_.size() + 64);
+void Board::appendArrayText(std::string& out, bool liveOnly) const {
+  out.reserve(out.size() + liveBytes_ + (liveOnly ? 0 : tombstoneBytes_) + bySeq_.size() + 64);
+  out += '[';
   bool first = true;
   for (const auto& [seq, id] : bySeq_) {
-    if (!first) text += ',';
+    const Element& element = elements_.at(id).element;
+    if (liveOnly && element.deleted) continue;
+    if (!first) out += ',';
     first = false;
-    text += elements_.at(id).element.text;
+    out += element.text;
   }
-  text += R"(],"format":")";
-  text += kFormat;
-  text += R"(","version":)";
-  text += std::to_string(kFormatVersion);
-  text += '}';
+  out += ']';
+}
+
+std::string Board::toText() const {
+  // Keys sorted, as nlohmann::json writes them: a document read and written again is the same
+  // text. Written into one buffer: at the scene limit every extra copy is another 8 MiB.
+  std::string text = R"({"elements":)";
+  appendArrayText(text, false);
+  text += R"(,"format":)" + jsonText(kFormat) + R"(,"version":)" + std::to_string(kFormatVersion) + "}";
   return text;
 }
 
 std::string Board::liveElementsText() const {
-  std::string text = "[";
-  text.reserve(liveBytes_ + liveCount_ + 2);
-  for (const auto& [seq, id] : bySeq_) {
-    const Element& element = elements_.at(id).element;
-    if (element.deleted) continue;
-    if (text.size() > 1) text += ',';
-    text += element.text;
-  }
-  text += ']';
+  std::string text;
+  appendArrayText(text, true);
   return text;
 }
 

@@ -123,5 +123,11 @@ TEST(Utf8Test, RejectsMalformedText) {
   }
 }
 
+TEST(JsonObjectTextTest, JoinsMembersThatAreAlreadyJson) {
+  EXPECT_EQ(jsonObjectText({}), "{}");
+  EXPECT_EQ(jsonObjectText({{"a", "[1,{\"b\":null}]"}, {"c", "\"x\""}, {"d", "true"}}),
+            R"({"a":[1,{"b":null}],"c":"x","d":true})");
+}
+
 }  // namespace
 }  // namespace fluxmeet

@@ -1,13 +1,16 @@
 #pragma once
 // Byte/text encodings and small cryptographic helpers shared by every module: base64url
 // (RFC 4648 section 5, unpadded as JWT requires, RFC 7515 section 2), hex, SHA-256,
-// random tokens, constant-time comparison and UTF-8 validation.
+// random tokens, constant-time comparison and UTF-8 validation, and JSON objects assembled from
+// members that are already JSON text.
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fluxmeet {
@@ -41,5 +44,10 @@ bool constantTimeEquals(std::string_view a, std::string_view b);
 
 // Well-formed UTF-8 per RFC 3629 section 4: no overlong forms, no surrogates, <= U+10FFFF.
 bool isValidUtf8(std::string_view text);
+
+// {"key":value,...} from values that are already JSON text (stored elements, a dump()), so a
+// large one is copied once instead of parsed and re-serialised. Keys are written as given (plain
+// identifiers, never escaped); in sorted order the text is what nlohmann::json's dump() writes.
+std::string jsonObjectText(std::initializer_list<std::pair<std::string_view, std::string_view>> members);
 
 }  // namespace fluxmeet
